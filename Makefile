@@ -1,0 +1,57 @@
+# The README's commands. Everything installs itself on first use:
+#   make serve    build the site and serve it with working comments at http://127.0.0.1:8000
+#   make test     every test (installs Debian's chromium, Java and PostgreSQL when missing)
+#   make preview  live-reloading preview for editors at http://127.0.0.1:8001
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve build preview test lint check-reliability bench new-page system-deps clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build: $(BIN)/.installed
+	$(BIN)/mkdocs build --strict
+
+serve: build
+	$(BIN)/comments serve --host $(HOST) --port $(PORT)
+
+preview: $(BIN)/.installed
+	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):8001
+
+system-deps:
+	scripts/install_system_packages.sh
+
+lint: $(BIN)/.installed node_modules/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	npx --no-install markdownlint-cli2 "docs/**/*.md" "README.md"
+	npx --no-install cspell --no-progress --no-summary "docs/**/*.md" "includes/*.md" "README.md"
+
+test: $(BIN)/.installed node_modules/.installed system-deps lint
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+check-reliability: $(BIN)/.installed system-deps
+	$(BIN)/pytest -m reliability -p no:randomly tests/reliability
+
+bench: $(BIN)/.installed system-deps
+	$(BIN)/python bench/run_all.py
+
+new-page: $(BIN)/.installed
+	$(BIN)/python scripts/new_page.py "$(SECTION)" "$(TITLE)" --description "$(DESCRIPTION)" --sources "$(SOURCES)"
+
+clean:
+	rm -rf site .pytest_cache .hypothesis

@@ -1,0 +1,26 @@
+/* Hold back Material's search index until the reader opens search (Material 9.7+
+   requests it on every page load). Release on focusing the search box, toggling
+   search, or arriving with a highlight query (?h=). */
+(function () {
+  var proto = XMLHttpRequest.prototype, open = proto.open, send = proto.send;
+  var waiting = [], released = /[?&]h=/.test(location.search);
+  function release() {
+    if (released) return;
+    released = true;
+    waiting.splice(0).forEach(function (job) { send.apply(job[0], job[1]); });
+  }
+  proto.open = function (method, url) {
+    this._sdmIndex = /search\/search_index\.json$/.test(String(url));
+    return open.apply(this, arguments);
+  };
+  proto.send = function () {
+    if (this._sdmIndex && !released) waiting.push([this, arguments]);
+    else send.apply(this, arguments);
+  };
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-md-component=search-query]")) release();
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "__search") release();
+  });
+})();

@@ -1,0 +1,136 @@
+"""The page contract: every page's front matter is checked at build time.
+
+Editors write Markdown, not code, so a wrong field must fail `mkdocs build --strict`
+with one line naming the file, the line and the fix. Problems are logged as
+warnings (strict mode turns them into a failed build) so that every problem in a
+build is reported at once and `mkdocs serve` keeps previewing while you fix them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from _report import front_matter_line, page_problem
+
+DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 160
+THREAD_ID = re.compile(r"^[a-z0-9][a-z0-9/_-]{0,199}$")
+
+# Fields this site defines, then fields Material and its blog plugin define.
+OUR_FIELDS = {
+    "title", "description", "last_reviewed", "health", "sources", "reviewed_by",
+    "condition", "comments", "comments_id", "faq", "show_register", "glossary",
+    "latest_articles",
+}
+MATERIAL_FIELDS = {
+    "template", "hide", "icon", "status", "subtitle", "search", "tags", "date",
+    "authors", "categories", "slug", "readtime", "pin", "draft", "links",
+}
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Report every contract problem of the page; the Markdown passes through unchanged."""
+    if page.file.generated_by:  # pages the blog plugin writes (archive, categories)
+        return markdown
+    for line, message in check(page.meta, markdown, page.file.content_string):
+        page_problem(page, line, message)
+    # Templates format the date, so hand them a date whether YAML quoted it or not.
+    reviewed = parse_date(page.meta.get("last_reviewed"))
+    if reviewed is not None:
+        page.meta["last_reviewed"] = reviewed
+    return markdown
+
+
+def check(meta: dict[str, Any], markdown: str, source: str) -> list[tuple[int, str]]:
+    """Return (line, problem) pairs for one page; empty when the page keeps the contract."""
+    if markdown.lstrip().startswith("---") and not meta:
+        return [_yaml_problem(markdown)]
+    problems: list[tuple[int, str]] = []
+
+    def report(field: str, problem: str) -> None:
+        problems.append((front_matter_line(source, field), problem))
+
+    # Keys starting with "__" are bookkeeping of Material's meta plugin.
+    written = {field for field in meta if not str(field).startswith("__")}
+    for field in sorted(written - OUR_FIELDS - MATERIAL_FIELDS):
+        report(field, f"unknown front-matter field '{field}' (a typo?); see the front matter reference")
+
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        report("title", "'title' is missing; add a short title, e.g. title: Neck pain")
+
+    description = meta.get("description")
+    if not isinstance(description, str) or not description.strip():
+        report("description", f"'description' is missing; write {DESCRIPTION_MIN}–{DESCRIPTION_MAX} characters")
+    elif not DESCRIPTION_MIN <= len(description.strip()) <= DESCRIPTION_MAX:
+        report(
+            "description",
+            f"'description' is {len(description.strip())} characters long; "
+            f"write {DESCRIPTION_MIN}–{DESCRIPTION_MAX} characters",
+        )
+
+    if "last_reviewed" not in meta:
+        report("last_reviewed", "'last_reviewed' is missing; add the date you checked the page, e.g. 2026-11-26")
+    else:
+        reviewed = parse_date(meta["last_reviewed"])
+        if reviewed is None:
+            report(
+                "last_reviewed",
+                f"'last_reviewed' is {meta['last_reviewed']!r}, not a date; write it as YYYY-MM-DD",
+            )
+        elif reviewed > dt.date.today():
+            report("last_reviewed", f"'last_reviewed' is {reviewed.isoformat()}, a date in the future")
+
+    for flag in ("health", "comments", "faq", "show_register", "glossary"):
+        if flag in meta and not isinstance(meta[flag], bool):
+            report(flag, f"'{flag}' must be true or false")
+
+    sources = meta.get("sources")
+    if sources is not None and (
+        not isinstance(sources, list) or not all(isinstance(key, str) for key in sources)
+    ):
+        report("sources", "'sources' must be a list of source keys, e.g. sources: [E4, E10]")
+    elif meta.get("health") is True and not sources:
+        report("sources", "health pages must list their 'sources' (keys of data/sources.yml)")
+
+    for field in ("reviewed_by", "condition"):
+        if field in meta and (not isinstance(meta[field], str) or not meta[field].strip()):
+            report(field, f"'{field}' must be a short line of text")
+
+    thread = meta.get("comments_id")
+    if thread is not None and (not isinstance(thread, str) or not THREAD_ID.match(thread)):
+        report("comments_id", "'comments_id' must be lowercase letters, digits, '-', '_' or '/'")
+    return problems
+
+
+def parse_date(value: object) -> dt.date | None:
+    """YAML already turns an unquoted 2026-11-26 into a date; accept a quoted one too."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _yaml_problem(markdown: str) -> tuple[int, str]:
+    """MkDocs drops front matter it cannot parse; say why it failed."""
+    block = markdown.lstrip().split("\n---", 1)[0].removeprefix("---")
+    try:
+        yaml.safe_load(block)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        reason = getattr(error, "problem", None) or "invalid YAML"
+        return line, f"front matter is not valid YAML: {reason}"
+    return 1, "front matter could not be read; check the '---' lines around it"

@@ -1,0 +1,51 @@
+"""The newest articles, listed on any page that asks with `latest_articles: N`.
+
+Material's blog lists posts only on its own index, but the home page should point
+readers to what is new. The links are to the posts' Markdown files, so MkDocs
+resolves them to wherever the blog publishes each post and checks them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
+
+POSTS = "blog/posts/"
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    count = page.meta.get("latest_articles")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        return markdown
+    posts = []
+    for file in files.documentation_pages():
+        if file.src_uri.startswith(POSTS):
+            _, meta = get_data(file.content_string)
+            if not meta.get("draft"):
+                posts.append((_created(meta), file.src_uri, meta))
+    posts.sort(key=lambda post: post[0], reverse=True)
+    here = posixpath.dirname(page.file.src_uri)
+    items = [
+        f"- [{meta['title']}]({posixpath.relpath(src, here)}) · "
+        f"<time datetime=\"{created.isoformat()}\">{created.strftime('%B %-d, %Y')}</time>  \n"
+        f"  {meta.get('description', '')}"
+        for created, src, meta in posts[:count]
+    ]
+    if not items:
+        return markdown
+    return markdown + "\n\n## Latest articles\n\n" + "\n".join(items) + "\n"
+
+
+def _created(meta: dict[str, Any]) -> dt.date:
+    date = meta.get("date")
+    if isinstance(date, dict):
+        date = date.get("created")
+    if isinstance(date, dt.datetime):
+        return date.date()
+    return date if isinstance(date, dt.date) else dt.date.min

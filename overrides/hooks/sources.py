@@ -1,0 +1,157 @@
+"""Sources: one register behind every citation on the site.
+
+Editors list a page's sources as keys in front matter (`sources: [E4, E10]`) and
+may cite them inline as `[@E4]`. The build numbers the citations, appends a
+"Sources" section, and renders the whole register on the page that asks for it
+(`show_register: true`). A key that is not in the register fails the build.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from _report import body_line_offset, front_matter_line, page_problem, problem
+
+REQUIRED = ("group", "author", "title", "publisher", "url", "grade")
+GRADES = {"A", "B", "C"}
+
+# Inline citations, skipping fenced and inline code so the handbook can show the syntax.
+CITE = re.compile(
+    r"(?P<fence>^(?P<mark>`{3,}|~{3,}).*?^(?P=mark)[ \t]*$)"
+    r"|(?P<code>`+[^`\n]*`+)"
+    r"|\[@(?P<key>[A-Za-z0-9]+)\]",
+    re.MULTILINE | re.DOTALL,
+)
+
+_register: dict[str, Any] = {"sources": {}, "groups": {}, "accessed": None}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Load and check the register once per build."""
+    path = os.path.join(os.path.dirname(config.config_file_path), config.extra["sources_register"])
+    _register.update(load_register(path))
+    return config
+
+
+def load_register(path: str) -> dict[str, Any]:
+    """Read the register, reporting each malformed entry as `file:line: problem`."""
+    shown = os.path.relpath(path)
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    data = yaml.safe_load(text) or {}
+    groups: dict[str, str] = data.get("groups") or {}
+    sources: dict[str, dict[str, Any]] = data.get("sources") or {}
+    for key, entry in sources.items():
+        line = _key_line(text, str(key))
+        if not isinstance(entry, dict):
+            problem(shown, line, f"{key}: each source must be a mapping of fields")
+            continue
+        for field in REQUIRED:
+            if not str(entry.get(field) or "").strip():
+                problem(shown, line, f"{key}: '{field}' is missing")
+        if entry.get("group") and entry["group"] not in groups:
+            problem(shown, line, f"{key}: group '{entry['group']}' is not one of {sorted(groups)}")
+        if entry.get("grade") and entry["grade"] not in GRADES:
+            problem(shown, line, f"{key}: grade must be A, B or C")
+        year = entry.get("year")
+        if year is not None and not (isinstance(year, int) and 1900 < year < 2100):
+            problem(shown, line, f"{key}: 'year' must be a four-digit year or null")
+        if entry.get("url") and urlsplit(str(entry["url"])).scheme not in {"http", "https"}:
+            problem(shown, line, f"{key}: 'url' must start with https:// or http://")
+    return {"sources": sources, "groups": groups, "accessed": data.get("accessed")}
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Number the page's inline citations and append its Sources section."""
+    keys = page.meta.get("sources")
+    source = page.file.content_string
+    listed: list[str] = []
+    if isinstance(keys, list):
+        for key in keys:
+            if str(key) in _register["sources"]:
+                listed.append(str(key))
+            else:
+                page_problem(
+                    page,
+                    front_matter_line(source, "sources", str(key)),
+                    f"unknown source key '{key}'; it is not in the sources register",
+                )
+    offset = body_line_offset(source, markdown)
+
+    def cite(match: re.Match[str]) -> str:
+        key = match.group("key")
+        if key is None:
+            return match.group(0)
+        if key not in listed:
+            line = offset + markdown.count("\n", 0, match.start()) + 1
+            reason = "is not in this page's 'sources'" if key in _register["sources"] else (
+                "is not in the sources register"
+            )
+            page_problem(page, line, f"citation [@{key}] {reason}")
+            return match.group(0)
+        number = listed.index(key) + 1
+        title = html.escape(_short_reference(_register["sources"][key]), quote=True)
+        return f'<sup class="sdm-cite"><a href="#source-{number}" title="{title}">[{number}]</a></sup>'
+
+    markdown = CITE.sub(cite, markdown)
+    if listed:
+        markdown += "\n\n## Sources\n\n" + _source_list(listed) + "\n"
+    if page.meta.get("show_register"):
+        markdown += "\n\n" + _register_sections() + "\n"
+    return markdown
+
+
+def _source_list(keys: list[str]) -> str:
+    items = "".join(
+        f'<li id="source-{number}">{format_citation(_register["sources"][key])}</li>'
+        for number, key in enumerate(keys, start=1)
+    )
+    return f'<ol class="sdm-sources">{items}</ol>'
+
+
+def _register_sections() -> str:
+    parts = []
+    for group, heading in _register["groups"].items():
+        entries = [(key, entry) for key, entry in _register["sources"].items() if entry.get("group") == group]
+        if not entries:
+            continue
+        items = "".join(
+            f'<li id="ref-{key.lower()}">{format_citation(entry)} '
+            f'<span class="sdm-key" title="Source key">{html.escape(key)}</span></li>'
+            for key, entry in entries
+        )
+        parts.append(f"## {heading}\n\n<ul class=\"sdm-register\">{items}</ul>")
+    return "\n\n".join(parts)
+
+
+def format_citation(entry: dict[str, Any]) -> str:
+    """Author (year). Title. Publisher. host — as safe HTML with the title as the link."""
+    author = html.escape(str(entry["author"]).strip())
+    year = entry.get("year") or "n.d."
+    title = html.escape(str(entry["title"]).strip().rstrip("."))
+    publisher = str(entry.get("publisher") or "").strip().rstrip(".")
+    url = html.escape(str(entry["url"]), quote=True)
+    host = html.escape(urlsplit(str(entry["url"])).netloc.removeprefix("www."))
+    parts = [f"{author} ({year}).", f'<a href="{url}"><cite>{title}</cite></a>.']
+    if publisher and publisher != str(entry["author"]).strip():
+        parts.append(f"{html.escape(publisher)}.")
+    parts.append(f'<span class="sdm-host">{host}</span>')
+    return " ".join(parts)
+
+
+def _short_reference(entry: dict[str, Any]) -> str:
+    return f"{entry['author']} ({entry.get('year') or 'n.d.'}). {entry['title']}"
+
+
+def _key_line(text: str, key: str) -> int:
+    match = re.search(rf"^\s+{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
