@@ -13,11 +13,10 @@ import json
 import os
 from typing import Any
 
+from _report import front_matter_line, page_problem
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-
-from _report import front_matter_line, page_problem
 
 _threads: dict[str, dict[str, str]] = {}
 
@@ -50,7 +49,7 @@ def on_page_context(
 def on_post_build(config: MkDocsConfig) -> None:
     path = os.path.join(config.site_dir, config.extra["comments"]["pages_file"])
     document = {
-        "generated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "threads": dict(sorted(_threads.items())),
     }
     with open(path, "w", encoding="utf-8") as handle:

@@ -13,24 +13,46 @@ import re
 from typing import Any
 
 import yaml
+from _report import front_matter_line, page_problem
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-
-from _report import front_matter_line, page_problem
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 160
 THREAD_ID = re.compile(r"^[a-z0-9][a-z0-9/_-]{0,199}$")
 
 # Fields this site defines, then fields Material and its blog plugin define.
 OUR_FIELDS = {
-    "title", "description", "last_reviewed", "health", "sources", "reviewed_by",
-    "condition", "comments", "comments_id", "faq", "show_register", "glossary",
+    "title",
+    "description",
+    "last_reviewed",
+    "health",
+    "sources",
+    "reviewed_by",
+    "condition",
+    "comments",
+    "comments_id",
+    "faq",
+    "show_register",
+    "glossary",
     "latest_articles",
 }
 MATERIAL_FIELDS = {
-    "template", "hide", "icon", "status", "subtitle", "search", "tags", "date",
-    "authors", "categories", "slug", "readtime", "pin", "draft", "links",
+    "template",
+    "hide",
+    "icon",
+    "status",
+    "subtitle",
+    "search",
+    "tags",
+    "date",
+    "authors",
+    "categories",
+    "slug",
+    "readtime",
+    "pin",
+    "draft",
+    "links",
 }
 
 
@@ -67,7 +89,10 @@ def check(meta: dict[str, Any], markdown: str, source: str) -> list[tuple[int, s
 
     description = meta.get("description")
     if not isinstance(description, str) or not description.strip():
-        report("description", f"'description' is missing; write {DESCRIPTION_MIN}–{DESCRIPTION_MAX} characters")
+        report(
+            "description",
+            f"'description' is missing; write {DESCRIPTION_MIN}–{DESCRIPTION_MAX} characters",
+        )
     elif not DESCRIPTION_MIN <= len(description.strip()) <= DESCRIPTION_MAX:
         report(
             "description",
@@ -76,7 +101,10 @@ def check(meta: dict[str, Any], markdown: str, source: str) -> list[tuple[int, s
         )
 
     if "last_reviewed" not in meta:
-        report("last_reviewed", "'last_reviewed' is missing; add the date you checked the page, e.g. 2026-11-26")
+        report(
+            "last_reviewed",
+            "'last_reviewed' is missing; add the date you checked the page, e.g. 2026-11-26",
+        )
     else:
         reviewed = parse_date(meta["last_reviewed"])
         if reviewed is None:

@@ -12,11 +12,10 @@ import html
 import os
 import re
 
+from _report import problem
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-
-from _report import problem
 
 DEFINITION = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<text>.*)$")
 
@@ -41,7 +40,11 @@ def load_terms(path: str) -> dict[str, str]:
                 continue
             match = DEFINITION.match(line.rstrip("\n"))
             if not match or not match.group("text").strip():
-                problem(shown, number, "expected a definition like: *[DVT]: A blood clot in a deep vein.")
+                problem(
+                    shown,
+                    number,
+                    "expected a definition like: *[DVT]: A blood clot in a deep vein.",
+                )
             elif match.group("term") in terms:
                 problem(shown, number, f"'{match.group('term')}' is defined twice")
             elif '"' in match.group("text"):

@@ -33,7 +33,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     here = posixpath.dirname(page.file.src_uri)
     items = [
         f"- [{meta['title']}]({posixpath.relpath(src, here)}) · "
-        f"<time datetime=\"{created.isoformat()}\">{created.strftime('%B %-d, %Y')}</time>  \n"
+        f'<time datetime="{created.isoformat()}">{created.strftime("%B %-d, %Y")}</time>  \n'
         f"  {meta.get('description', '')}"
         for created, src, meta in posts[:count]
     ]

@@ -15,12 +15,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from _report import body_line_offset, front_matter_line, page_problem, problem
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from _report import body_line_offset, front_matter_line, page_problem, problem
-
+EXCERPT_SEPARATOR = "<!-- more -->"
 REQUIRED = ("group", "author", "title", "publisher", "url", "grade")
 GRADES = {"A", "B", "C"}
 
@@ -86,15 +86,27 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
                     f"unknown source key '{key}'; it is not in the sources register",
                 )
     offset = body_line_offset(source, markdown)
+    # A post's text above "<!-- more -->" is also shown on the Articles list, where
+    # its numbered links would point at nothing.
+    excerpt_end = markdown.find(EXCERPT_SEPARATOR)
 
     def cite(match: re.Match[str]) -> str:
         key = match.group("key")
         if key is None:
             return match.group(0)
+        if match.start() < excerpt_end:
+            line = offset + markdown.count("\n", 0, match.start()) + 1
+            page_problem(
+                page,
+                line,
+                f"move citation [@{key}] below {EXCERPT_SEPARATOR}: excerpts have no sources list",
+            )
         if key not in listed:
             line = offset + markdown.count("\n", 0, match.start()) + 1
-            reason = "is not in this page's 'sources'" if key in _register["sources"] else (
-                "is not in the sources register"
+            reason = (
+                "is not in this page's 'sources'"
+                if key in _register["sources"]
+                else ("is not in the sources register")
             )
             page_problem(page, line, f"citation [@{key}] {reason}")
             return match.group(0)
@@ -129,7 +141,7 @@ def _register_sections() -> str:
             f'<span class="sdm-key" title="Source key">{html.escape(key)}</span></li>'
             for key, entry in entries
         )
-        parts.append(f"## {heading}\n\n<ul class=\"sdm-register\">{items}</ul>")
+        parts.append(f'## {heading}\n\n<ul class="sdm-register">{items}</ul>')
     return "\n\n".join(parts)
 
 

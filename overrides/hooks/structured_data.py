@@ -11,11 +11,10 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+from front_matter import parse_date
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-
-from front_matter import parse_date
 
 
 def on_page_context(

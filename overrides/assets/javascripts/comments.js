@@ -1,0 +1,186 @@
+/* Comments widget: one GET per page view, vanilla JS, mounted through Material's
+   document$ so it follows instant navigation. The server sends sanitised HTML for
+   comment bodies; names and everything else are set as text. */
+(function () {
+  var KEY = "sdm-comment-token", NOW = function () { return Date.now(); };
+  var rel = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat("en", { numeric: "auto" }) : null;
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+  function button(text, action, id) {
+    var b = el("button", "md-button sdm-small", text);
+    b.type = "button"; b.dataset.action = action; b.dataset.id = id;
+    return b;
+  }
+  function ago(iso) {
+    var s = (new Date(iso) - NOW()) / 1000, units = [[60, "second"], [60, "minute"], [24, "hour"], [30, "day"], [12, "month"], [1e9, "year"]];
+    for (var i = 0; i < units.length; i++) {
+      if (Math.abs(s) < units[i][0] || i == units.length - 1) return rel ? rel.format(Math.round(s), units[i][1]) : iso.slice(0, 10);
+      s /= units[i][0];
+    }
+  }
+  function token() { try { return localStorage.getItem(KEY); } catch (e) { return null; } }
+  function plural(n) { return n + (n == 1 ? " comment" : " comments"); }
+
+  function mount() {
+    var root = document.querySelector(".sdm-comments[data-thread]");
+    if (!root || root.dataset.mounted) return;
+    root.dataset.mounted = 1;
+    var api = root.dataset.api, thread = root.dataset.thread, maxDepth = 3;
+    var list = root.querySelector(".sdm-thread"), form = root.querySelector(".sdm-form"), home = form.parentNode;
+    var status = root.querySelector(".sdm-status"), parent = form.querySelector("[name=parent]");
+    var replying = form.querySelector(".sdm-replying"), formToken = null, tokenAt = 0, byId = {};
+
+    function call(method, path, body) {
+      var headers = { Accept: "application/json" }, t = token();
+      if (t) headers["X-Comment-Token"] = t;
+      if (body) headers["Content-Type"] = "application/json";
+      return fetch(api + path, { method: method, headers: headers, body: body && JSON.stringify(body) })
+        .then(function (r) {
+          return (r.status == 204 ? Promise.resolve({}) : r.json()).then(function (data) {
+            if (!r.ok) throw { status: r.status, field: data.field, detail: data.detail, retry: +r.headers.get("Retry-After") };
+            return data;
+          });
+        });
+    }
+    function say(text) { status.textContent = ""; setTimeout(function () { status.textContent = text; }, 50); }
+
+    function render(c, depth) {
+      var li = el("li"), art = el("article", "sdm-comment");
+      byId[c.id] = c;
+      art.id = "comment-" + c.id;
+      li.appendChild(art);
+      if (c.state == "deleted") art.appendChild(el("p", "sdm-deleted", "Comment deleted"));
+      else {
+        var meta = el("p", "sdm-meta"), link = el("a"), time = el("time", null, ago(c.created));
+        meta.appendChild(el("strong", "sdm-name", c.name));
+        link.href = "#comment-" + c.id; time.dateTime = c.created; time.title = new Date(c.created).toLocaleString();
+        link.appendChild(time); meta.append(" · ", link);
+        if (c.edited) meta.append(" · edited");
+        if (c.state == "pending") meta.appendChild(el("span", "sdm-badge", "Awaiting moderation"));
+        var body = el("div", "sdm-body"), actions = el("p", "sdm-actions");
+        body.innerHTML = c.html;
+        if (c.state == "approved" && depth < maxDepth) actions.appendChild(button("Reply", "reply", c.id));
+        if (c.editable_until && new Date(c.editable_until) > NOW()) {
+          actions.append(button("Edit", "edit", c.id), button("Delete", "delete", c.id));
+        }
+        art.append(meta, body, actions, el("div", "sdm-slot"));
+        art.dataset.name = c.name;
+      }
+      if (c.replies.length) li.appendChild(tree(c.replies, depth + 1));
+      return li;
+    }
+    function tree(items, depth) {
+      var ol = el("ol", "sdm-list");
+      items.forEach(function (c) { ol.appendChild(render(c, depth)); });
+      return ol;
+    }
+    function load() {
+      return call("GET", "comments?thread=" + encodeURIComponent(thread)).then(function (data) {
+        maxDepth = data.max_depth;
+        list.textContent = "";
+        list.appendChild(data.comments.length ? tree(data.comments, 1) : el("p", "sdm-empty", "No comments yet. Be the first to add one."));
+        var h1 = document.querySelector(".md-content h1"), count = document.querySelector(".sdm-count");
+        if (h1 && !count) {
+          count = el("a", "sdm-count"); count.href = "#comments";
+          h1.insertAdjacentElement("afterend", count);
+        }
+        if (count) count.textContent = plural(data.count);
+        if (location.hash.indexOf("#comment-") == 0) {
+          var target = document.getElementById(location.hash.slice(1));
+          if (target) target.scrollIntoView();
+        }
+      });
+    }
+
+    function fieldError(name, text) {
+      var input = form.elements[name], note = form.querySelector("#sdm-err-" + name);
+      if (!input || !note) return false;
+      note.textContent = text || ""; note.hidden = !text;
+      input.setAttribute("aria-invalid", text ? "true" : "false");
+      if (text) input.focus();
+      return true;
+    }
+    function clearErrors() { ["name", "email", "text"].forEach(function (n) { fieldError(n, ""); }); }
+    function getFormToken() {
+      if (!formToken) formToken = call("GET", "form-token").then(function (d) { tokenAt = NOW(); return d; });
+      return formToken;
+    }
+    function moveForm(slot, name) {
+      slot.appendChild(form);
+      replying.hidden = !name;
+      replying.querySelector("span").textContent = name ? "Replying to " + name : "";
+      form.elements.text.focus();
+    }
+    function resetForm() {
+      parent.value = ""; moveForm(home, null); form.elements.text.blur();
+    }
+
+    form.addEventListener("focusin", getFormToken);
+    form.querySelector(".sdm-cancel").addEventListener("click", resetForm);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors();
+      var f = form.elements, submit = form.querySelector("[type=submit]");
+      if (!f.name.value.trim()) return fieldError("name", "Please enter a name.");
+      if (!f.text.value.trim()) return fieldError("text", "Please write a comment.");
+      submit.disabled = true;
+      getFormToken().then(function (d) {
+        var wait = d.min_seconds * 1000 - (NOW() - tokenAt);
+        return new Promise(function (ok) { setTimeout(ok, Math.max(0, wait)); }).then(function () {
+          return call("POST", "comments", {
+            thread: thread, parent: parent.value ? +parent.value : null, name: f.name.value,
+            email: f.email.value || null, text: f.text.value, website: f.website.value, form_token: d.token
+          });
+        });
+      }).then(function (data) {
+        try { localStorage.setItem(KEY, data.token); } catch (e) { /* private mode: edits unavailable */ }
+        f.text.value = ""; resetForm();
+        say(data.status == "approved" ? "Your comment is posted." : "Thanks! Your comment is awaiting moderation.");
+        return load();
+      }).catch(function (e) {
+        if (e.status == 422 && /form/.test(e.field || "")) formToken = null;
+        if (!fieldError(e.field, e.detail)) say(e.detail || "Sorry, the comment could not be sent. Please try again.");
+      }).then(function () { submit.disabled = false; });
+    });
+
+    list.addEventListener("click", function (event) {
+      var b = event.target.closest("button[data-action]");
+      if (!b) return;
+      var id = b.dataset.id, art = document.getElementById("comment-" + id), action = b.dataset.action;
+      if (action == "reply") {
+        parent.value = id; moveForm(art.querySelector(".sdm-slot"), art.dataset.name);
+      } else if (action == "delete") {
+        if (confirm("Delete your comment? This cannot be undone."))
+          call("DELETE", "comments/" + id).then(function () { say("Your comment was deleted."); return load(); }, function (e) { say(e.detail); });
+      } else if (action == "edit") {
+        var body = art.querySelector(".sdm-body"), box = el("div", "sdm-edit"), area = el("textarea");
+        area.value = byId[id].text || ""; area.rows = 5; area.setAttribute("aria-label", "Edit your comment");
+        box.append(area, button("Save", "save", id), button("Cancel", "cancel", id));
+        body.hidden = true; body.after(box); area.focus();
+      } else if (action == "cancel") {
+        load();
+      } else if (action == "save") {
+        call("PATCH", "comments/" + id, { text: art.querySelector(".sdm-edit textarea").value })
+          .then(function () { say("Your changes are saved."); return load(); }, function (e) { say(e.detail); });
+      }
+    });
+
+    form.hidden = false;
+    load().catch(function () {
+      list.textContent = "";
+      list.appendChild(el("p", "sdm-empty", "Comments could not be loaded right now."));
+    });
+  }
+
+  function start() {
+    if (window.__sdmComments) return mount();
+    window.__sdmComments = 1;
+    window.document$ ? document$.subscribe(mount) : mount();
+  }
+  document.readyState == "loading" ? addEventListener("DOMContentLoaded", start) : start();
+})();

@@ -1,0 +1,3 @@
+"""Self-hosted comments for the Medical Massage San Diego site."""
+
+__version__ = "1.0.0"

@@ -1,0 +1,81 @@
+"""The application factory: `create_app(settings)` wires settings, database and routes.
+
+Nothing is built at import time, so tests and several instances can each make
+their own app with their own settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from . import __version__, errors
+from .cache import ThreadCache
+from .db import make_engine, migrate, session_factory
+from .maintenance import run_forever
+from .middleware import BodyLimit, SecurityHeaders
+from .pages import Pages
+from .routers import admin, api, discussion
+from .security import Signer
+from .services import Services
+from .settings import Settings
+from .shell import Shell
+from .site import site_app
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url, settings.sqlite_synchronous)
+    svc = Services(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        signer=Signer(settings.resolved_secret()),
+        pages=Pages(settings.pages_file),
+        cache=ThreadCache(),
+        shell=Shell(settings.site_dir),
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.auto_migrate:
+            await asyncio.to_thread(migrate, settings.database_url)
+        housekeeping = asyncio.create_task(run_forever(svc.sessions, settings))
+        try:
+            yield
+        finally:
+            housekeeping.cancel()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Comments",
+        version=__version__,
+        summary="Self-hosted comments for the Medical Massage San Diego site.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.services = svc
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(discussion.router)
+    app.include_router(admin.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Content-Type", api.TOKEN_HEADER],
+            expose_headers=["ETag"],
+            max_age=3600,
+        )
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.site_dir is not None:
+        app.mount("/", site_app(settings.site_dir), name="site")
+    return app

@@ -1,0 +1,100 @@
+"""Moderator login: one Argon2-hashed password, database sessions, CSRF tokens.
+
+The session cookie is HttpOnly and SameSite=Strict and holds a random token whose
+hash is stored. Every form carries the session's CSRF token. After five wrong
+passwords a client is throttled for a while (counted per HMAC of its address).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .guard import Refused
+from .models import AdminSession, Credential, RateCounter, utcnow
+from .security import hash_password, new_secret_token, sha256, verify_password
+from .settings import Settings
+from .store import as_utc
+
+COOKIE = "sdm_admin"
+MODERATOR = "moderator"
+
+
+def set_password(session: Session, password: str) -> None:
+    if len(password) < 10:
+        raise ValueError("use at least 10 characters")
+    credential = session.get(Credential, MODERATOR)
+    if credential is None:
+        session.add(Credential(name=MODERATOR, password_hash=hash_password(password)))
+    else:
+        credential.password_hash, credential.updated_at = hash_password(password), utcnow()
+    # A new password ends every open session.
+    for old in session.scalars(select(AdminSession)):
+        session.delete(old)
+
+
+def password_is_set(session: Session) -> bool:
+    return session.get(Credential, MODERATOR) is not None
+
+
+def _failure_window(settings: Settings, now: float) -> int:
+    return int(now // settings.login_lockout_seconds * settings.login_lockout_seconds)
+
+
+def check_not_throttled(session: Session, settings: Settings, client: str, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    started = _failure_window(settings, now)
+    counter = session.get(RateCounter, (client, "login", started))
+    if counter is not None and counter.count >= settings.login_max_failures:
+        wait = int(started + settings.login_lockout_seconds - now) + 1
+        raise Refused(
+            429,
+            "password",
+            f"Too many wrong passwords. Try again in {wait // 60 + 1} minutes.",
+            wait,
+        )
+
+
+def record_failure(session: Session, settings: Settings, client: str, now: float | None = None) -> None:
+    started = _failure_window(settings, time.time() if now is None else now)
+    counter = session.get(RateCounter, (client, "login", started))
+    if counter is None:
+        session.add(RateCounter(client=client, window="login", started=started, count=1))
+    else:
+        counter.count += 1
+
+
+def login(session: Session, settings: Settings, client: str, password: str) -> str | None:
+    """A new session token, or None for a wrong password (the failure is recorded, so
+    commit). Raises Refused when the client is throttled, before looking at the password."""
+    check_not_throttled(session, settings, client)
+    credential = session.get(Credential, MODERATOR)
+    if credential is None or not verify_password(credential.password_hash, password):
+        record_failure(session, settings, client)
+        return None
+    token = new_secret_token()
+    session.add(
+        AdminSession(
+            token_hash=sha256(token),
+            csrf_token=new_secret_token(),
+            expires_at=utcnow() + dt.timedelta(hours=settings.session_hours),
+        )
+    )
+    return token
+
+
+def current(session: Session, token: str | None) -> AdminSession | None:
+    if not token or len(token) > 100:
+        return None
+    found = session.get(AdminSession, sha256(token))
+    if found is None or as_utc(found.expires_at) < utcnow():
+        return None
+    return found
+
+
+def csrf_ok(admin: AdminSession, submitted: str | None) -> bool:
+    return bool(submitted) and hmac.compare_digest(admin.csrf_token, submitted or "")

@@ -1,0 +1,172 @@
+"""`comments`: run the service and moderate from the command line.
+
+    comments serve [--host 127.0.0.1] [--port 8000] [--workers 1]
+    comments list [--state pending]        comments show ID
+    comments approve ID...                 comments reject ID...      comments delete ID...
+    comments export [FILE]                 comments import FILE
+    comments set-password                  comments backup FILE       comments migrate
+
+Settings come from COMMENTS_* environment variables, as for the service. The
+moderation commands use the same rules as /admin (moderation.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import auth, moderation, transfer
+from .db import make_engine, migrate, session_factory, write_session
+from .models import Comment, State
+from .settings import Settings
+from .store import iso
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="comments", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the service (and the built site, with --site)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--site", type=Path, help="serve this built site at / as well")
+    listing = commands.add_parser("list", help="list comments, oldest waiting first")
+    listing.add_argument("--state", choices=[s.value for s in State], default="pending")
+    listing.add_argument("--limit", type=int, default=50)
+    show = commands.add_parser("show", help="show one comment in full")
+    show.add_argument("id", type=int)
+    for action in ("approve", "reject", "delete"):
+        command = commands.add_parser(action, help=f"{action} comments")
+        command.add_argument("ids", type=int, nargs="+", metavar="ID")
+    out = commands.add_parser("export", help="write every thread and comment as JSON")
+    out.add_argument("file", nargs="?", type=Path, help="default: standard output")
+    into = commands.add_parser("import", help="load an export into an empty database")
+    into.add_argument("file", type=Path)
+    password = commands.add_parser("set-password", help="set the moderator password for /admin")
+    password.add_argument("--password-stdin", action="store_true", help="read it from standard input")
+    backup = commands.add_parser("backup", help="copy a live SQLite database safely")
+    backup.add_argument("file", type=Path)
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    settings = Settings()
+    if settings.auto_migrate or args.command == "migrate":
+        migrate(settings.database_url)
+    if args.command == "migrate":
+        print("The database schema is up to date.")
+        return 0
+    engine = make_engine(settings.database_url, settings.sqlite_synchronous)
+    sessions = session_factory(engine)
+    try:
+        return _run(args, sessions, engine)
+    except (ValueError, moderation.NotAllowed) as error:
+        print(f"comments {args.command}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+
+
+def _run(args: argparse.Namespace, sessions, engine) -> int:  # type: ignore[no-untyped-def]
+    if args.command == "list":
+        with sessions() as session:
+            rows = session.scalars(
+                select(Comment)
+                .options(selectinload(Comment.thread))
+                .where(Comment.state == State(args.state))
+                .order_by(Comment.created_at)
+                .limit(args.limit)
+            ).all()
+            for c in rows:
+                first_line = " ".join(c.text.split())[:70]
+                print(f"{c.id:>6}  {iso(c.created_at)}  {c.thread.key}  {c.name}: {first_line}")
+            print(f"{len(rows)} {args.state} comment(s).")
+    elif args.command == "show":
+        with sessions() as session:
+            c = session.get(Comment, args.id)
+            if c is None:
+                raise ValueError(f"there is no comment {args.id}")
+            print(f"#{c.id} [{c.state.value}] on {c.thread.key} ({c.thread.title})")
+            print(f"From: {c.name}" + (f" <{c.email}>" if c.email else ""))
+            print(f"Posted: {iso(c.created_at)}" + (f", edited {iso(c.edited_at)}" if c.edited_at else ""))
+            print(f"Reply to: #{c.parent_id}" if c.parent_id else "Top-level comment")
+            print()
+            print(c.text)
+    elif args.command in ("approve", "reject", "delete"):
+        for comment_id in args.ids:
+            with write_session(sessions) as session:
+                c = session.get(Comment, comment_id)
+                if c is None:
+                    raise ValueError(f"there is no comment {comment_id}")
+                moderation.apply(session, c, args.command)
+            print(
+                f"Comment {comment_id}: {args.command}d."
+                if args.command != "delete"
+                else f"Comment {comment_id}: deleted."
+            )
+    elif args.command == "export":
+        with sessions() as session:
+            text = json.dumps(transfer.export(session), ensure_ascii=False, indent=1)
+        if args.file:
+            args.file.write_text(text, encoding="utf-8")
+            print(f"Exported to {args.file}.", file=sys.stderr)
+        else:
+            print(text)
+    elif args.command == "import":
+        data = json.loads(args.file.read_text(encoding="utf-8"))
+        with write_session(sessions) as session:
+            threads, comments = transfer.import_(session, data)
+        print(f"Imported {threads} thread(s) and {comments} comment(s).")
+    elif args.command == "set-password":
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
+        with write_session(sessions) as session:
+            auth.set_password(session, password)
+        print("The moderator password is set. Sign in at /admin.")
+    elif args.command == "backup":
+        transfer.backup_sqlite(engine, args.file)
+        print(f"Backed up to {args.file}.")
+    return 0
+
+
+def _ask_password() -> str:
+    first = getpass.getpass("New moderator password (10+ characters): ")
+    if first != getpass.getpass("Again: "):
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.site:
+        os.environ.setdefault("COMMENTS_SITE_DIR", str(args.site))
+        os.environ.setdefault("COMMENTS_PAGES_FILE", str(args.site / "comments-pages.json"))
+    print(f"Serving on http://{args.host}:{args.port}/ (moderate at /admin)", flush=True)
+    uvicorn.run(
+        "comments_service.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,  # no log of visitors' addresses (see the privacy page)
+        proxy_headers=False,  # X-Forwarded-For is handled by guard.client_address
+        server_header=False,
+        log_level="info",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Every refusal answers the same way: a 4xx status and `{"detail", "field"}` in JSON.
+
+Malformed JSON, a body that is not an object, a wrong type, a missing or oversize
+field: each names the field at fault. Nothing is stored on any refusal.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from .guard import Refused
+
+log = logging.getLogger(__name__)
+
+
+def problem(status: int, detail: str, field: str | None = None, **extra: Any) -> JSONResponse:
+    headers = {}
+    if extra.get("retry_after"):
+        headers["Retry-After"] = str(extra.pop("retry_after"))
+    return JSONResponse({"detail": detail, "field": field, **extra}, status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, error: Refused) -> JSONResponse:
+        return problem(error.status, error.message, error.field, retry_after=error.retry_after)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [_describe(item) for item in error.errors()]
+        if any(item["type"] == "json_invalid" for item in error.errors()):
+            return problem(400, "The request body is not valid JSON.", "body")
+        first = errors[0] if errors else {"field": "body", "message": "is not valid"}
+        return problem(422, f"{first['field']}: {first['message']}", first["field"], errors=errors)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, error: HTTPException) -> JSONResponse:
+        return problem(error.status_code, str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return problem(500, "Something went wrong on our side; your comment was not saved.")
+
+
+def _describe(item: Any) -> dict[str, str]:
+    location = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "header", "path")]
+    field = location[0] if location else "body"
+    kind = item.get("type", "")
+    messages = {
+        "missing": "is required",
+        "extra_forbidden": "is not an accepted field",
+        "string_too_long": f"is too long (at most {item.get('ctx', {}).get('max_length')} characters)",
+        "string_too_short": "cannot be empty",
+        "string_type": "must be text",
+        "int_type": "must be a whole number",
+        "model_type": "the body must be a JSON object",
+        "model_attributes_type": "the body must be a JSON object",
+        "dict_type": "the body must be a JSON object",
+    }
+    message = messages.get(kind) or str(item.get("msg", "is not valid")).removeprefix("Value error, ")
+    if kind in ("model_type", "model_attributes_type", "dict_type") and not location:
+        field = "body"
+    return {"field": field, "message": message, "type": kind}

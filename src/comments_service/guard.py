@@ -1,0 +1,122 @@
+"""Spam and abuse checks, without CAPTCHAs or tracking.
+
+A honeypot field, a minimum time between showing the form and posting it (a
+signed timestamp), per-client rate limits kept in the database so every instance
+shares them, and the client's address resolved safely behind known proxies.
+The address itself is never stored: only a keyed HMAC of it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .models import RateCounter
+from .security import InvalidToken, Signer
+
+
+class Refused(Exception):
+    """A request the guard turns away; `field` names the part of the request at fault."""
+
+    def __init__(self, status: int, field: str, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.status, self.field, self.message, self.retry_after = (
+            status,
+            field,
+            message,
+            retry_after,
+        )
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: list[str]) -> str:
+    """The real client: X-Forwarded-For is believed only when the peer is a trusted proxy."""
+    networks = [ipaddress.ip_network(proxy, strict=False) for proxy in trusted_proxies]
+
+    def trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in networks)
+
+    address = peer or "unknown"
+    if not forwarded_for or not trusted(address):
+        return address
+    # Walk back from the nearest hop; the first address that is not our proxy is the client.
+    for hop in reversed([part.strip() for part in forwarded_for.split(",") if part.strip()]):
+        if not trusted(hop):
+            return hop
+        address = hop
+    return address
+
+
+def check_honeypot(value: str | None) -> None:
+    if value:
+        raise Refused(400, "website", "This field must stay empty; it catches automated posts.")
+
+
+def check_form_token(signer: Signer, token: str | None, min_seconds: float, max_age: int) -> None:
+    if not token:
+        raise Refused(422, "form_token", "The form token is missing; reload the page and try again.")
+    try:
+        age = signer.form_age(token, max_age)
+    except InvalidToken as error:
+        raise Refused(
+            422, "form_token", f"{str(error).capitalize()}; reload the page and try again."
+        ) from error
+    if age < min_seconds:
+        wait = max(1, round(min_seconds - age + 0.5))
+        raise Refused(429, "form_token", f"That was quick! Please wait {wait} seconds and post again.", wait)
+
+
+@dataclass(frozen=True)
+class Limit:
+    window: str
+    seconds: int
+    allowed: int
+
+
+def check_rate(session: Session, client: str, limits: list[Limit], now: float | None = None) -> None:
+    """Count this attempt in each window; refuse with 429 when any window is full."""
+    now = time.time() if now is None else now
+    retry_after = 0
+    for limit in limits:
+        if limit.allowed <= 0:  # 0 turns a limit off
+            continue
+        started = int(now // limit.seconds * limit.seconds)
+        if _increment(session, client, limit.window, started) > limit.allowed:
+            retry_after = max(retry_after, int(started + limit.seconds - now) + 1)
+    if retry_after:
+        raise Refused(
+            429,
+            "rate",
+            f"You are posting too fast. Please try again in {retry_after} seconds.",
+            retry_after,
+        )
+
+
+def _increment(session: Session, client: str, window: str, started: int) -> int:
+    """Atomic upsert-and-return, so concurrent instances never lose a count."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(RateCounter)
+        .values(client=client, window=window, started=started, count=1)
+        .on_conflict_do_update(
+            index_elements=["client", "window", "started"],
+            set_={"count": RateCounter.count + 1},
+        )
+        .returning(RateCounter.count)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def forget_old_counters(session: Session, older_than_seconds: int = 86_400, now: float | None = None) -> int:
+    """Delete counters past every window, so no fingerprint is kept longer than a day."""
+    cutoff = (time.time() if now is None else now) - older_than_seconds
+    result = session.execute(delete(RateCounter).where(RateCounter.started < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,113 @@
+"""The moderation rules, shared by the API, the /admin pages and the CLI.
+
+States are `pending`, `approved`, `rejected` and `deleted`. A deleted comment that
+still has replies stays as a "comment deleted" placeholder (name, email and text
+wiped) so its replies keep their place; one without replies is removed, and so is
+any placeholder it leaves without replies.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from .models import Comment, State, Thread, utcnow
+from .settings import ModerationMode
+
+
+class NotAllowed(Exception):
+    """A transition the rules do not allow, e.g. approving a deleted comment."""
+
+
+def initial_state(mode: ModerationMode, author_was_approved: bool) -> State:
+    if mode is ModerationMode.NONE:
+        return State.APPROVED
+    if mode is ModerationMode.FIRST_TIME and author_was_approved:
+        return State.APPROVED
+    return State.PENDING
+
+
+def author_was_approved(session: Session, token_hash: str | None) -> bool:
+    if token_hash is None:
+        return False
+    found = session.scalar(
+        select(Comment.id)
+        .where(Comment.author_token_hash == token_hash, Comment.state == State.APPROVED)
+        .limit(1)
+    )
+    return found is not None
+
+
+def bump(session: Session, thread_id: int) -> None:
+    """Tell readers' caches that what the public sees in this thread has changed."""
+    session.execute(update(Thread).where(Thread.id == thread_id).values(version=Thread.version + 1))
+
+
+def approve(session: Session, comment: Comment) -> None:
+    if comment.state not in (State.PENDING, State.REJECTED):
+        raise NotAllowed(f"a {comment.state} comment cannot be approved")
+    comment.state = State.APPROVED
+    comment.moderated_at = utcnow()
+    bump(session, comment.thread_id)
+
+
+def reject(session: Session, comment: Comment) -> None:
+    if comment.state not in (State.PENDING, State.APPROVED):
+        raise NotAllowed(f"a {comment.state} comment cannot be rejected")
+    was_public = comment.state is State.APPROVED
+    comment.state = State.REJECTED
+    comment.moderated_at = utcnow()
+    if was_public:
+        bump(session, comment.thread_id)
+
+
+def delete(session: Session, comment: Comment) -> None:
+    """Remove a comment, keeping a placeholder only while replies hang from it."""
+    thread_id = comment.thread_id
+    if _reply_count(session, comment.id):
+        comment.state = State.DELETED
+        comment.name, comment.email, comment.text, comment.html = "", None, "", ""
+        comment.text_hash = None
+        comment.author_token_hash = None
+        comment.moderated_at = utcnow()
+    else:
+        parent_id = comment.parent_id
+        session.delete(comment)
+        session.flush()
+        _tidy_placeholders(session, parent_id)
+    bump(session, thread_id)
+
+
+def _tidy_placeholders(session: Session, comment_id: int | None) -> None:
+    """Walk up from a removed reply, dropping placeholders that no longer hold replies."""
+    while comment_id is not None:
+        parent = session.get(Comment, comment_id)
+        if parent is None or parent.state is not State.DELETED or _reply_count(session, parent.id):
+            return
+        comment_id = parent.parent_id
+        session.delete(parent)
+        session.flush()
+
+
+def _reply_count(session: Session, comment_id: int) -> int:
+    return int(session.scalar(select(func.count()).where(Comment.parent_id == comment_id)) or 0)
+
+
+def pending(session: Session, limit: int = 200) -> list[Comment]:
+    """The moderation queue, oldest first."""
+    return list(
+        session.scalars(
+            select(Comment)
+            .where(Comment.state == State.PENDING)
+            .order_by(Comment.created_at, Comment.id)
+            .limit(limit)
+        )
+    )
+
+
+def apply(session: Session, comment: Comment, action: str) -> None:
+    """Run one named action: the CLI, the admin page and email links all come through here."""
+    actions = {"approve": approve, "reject": reject, "delete": delete}
+    if action not in actions:
+        raise NotAllowed(f"unknown action '{action}'")
+    actions[action](session, comment)

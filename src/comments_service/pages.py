@@ -1,0 +1,69 @@
+"""The pages that accept comments, as the site build last wrote them.
+
+MkDocs writes comments-pages.json (overrides/hooks/comment_pages.py). The service
+re-reads it when the file changes, so a rebuilt site needs no restart. A thread
+that is not in the file does not exist as far as the API is concerned.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    thread: str
+    url: str
+    title: str
+
+
+class Pages:
+    def __init__(self, path: Path, check_every: float = 1.0):
+        self.path = path
+        self._check_every = check_every
+        self._checked = 0.0
+        self._mtime: float | None = None
+        self._pages: dict[str, PageInfo] = {}
+        self._lock = threading.Lock()
+
+    def get(self, thread: str) -> PageInfo | None:
+        self._refresh()
+        return self._pages.get(thread)
+
+    def all(self) -> list[PageInfo]:
+        self._refresh()
+        return list(self._pages.values())
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self._check_every:
+            return
+        with self._lock:
+            self._checked = now
+            try:
+                mtime = self.path.stat().st_mtime
+            except OSError:
+                if self._mtime is not None:
+                    log.warning("%s is missing; no page accepts comments", self.path)
+                self._pages, self._mtime = {}, None
+                return
+            if mtime == self._mtime:
+                return
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                threads = data["threads"]
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                log.error("cannot read %s: %s", self.path, error)
+                return
+            self._pages = {
+                key: PageInfo(thread=key, url=str(info.get("url", "")), title=str(info.get("title", "")))
+                for key, info in threads.items()
+            }
+            self._mtime = mtime

@@ -1,0 +1,73 @@
+"""Posting a comment, step by step, for both the JSON API and the no-JavaScript form.
+
+Cheap checks first (honeypot, page, form age), then the rate limit (its own
+committed transaction, so refused attempts still count), then the write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import BackgroundTasks, Request
+
+from . import store
+from .db import write_session
+from .guard import Refused, check_form_token, check_honeypot, check_rate, client_address
+from .models import State
+from .notify import pending_message, send
+from .pages import PageInfo
+from .schemas import NewComment
+from .security import sha256
+from .services import Services
+
+
+@dataclass(frozen=True)
+class Posted:
+    status: str  # "approved" or "pending"
+    comment: dict[str, Any]
+    token: str
+
+
+def address_of(request: Request, svc: Services) -> str:
+    """The client's address, believing X-Forwarded-For only from trusted proxies."""
+    return client_address(
+        request.client.host if request.client else None,
+        request.headers.get("x-forwarded-for"),
+        svc.settings.trusted_proxies,
+    )
+
+
+def page_or_404(svc: Services, thread: str) -> PageInfo:
+    page = svc.pages.get(thread)
+    if page is None:
+        raise Refused(404, "thread", "This page does not accept comments.")
+    return page
+
+
+def post(
+    svc: Services, data: NewComment, address: str, token: str | None, background: BackgroundTasks
+) -> Posted:
+    settings = svc.settings
+    check_honeypot(data.website)
+    page = page_or_404(svc, data.thread)
+    check_form_token(
+        svc.signer,
+        data.form_token,
+        settings.min_submit_seconds,
+        settings.form_token_max_age_seconds,
+    )
+    with write_session(svc.sessions) as session:
+        check_rate(session, svc.signer.client_key(address), svc.post_limits)
+    if svc.signer.author_token_hash(token) is None:
+        token = svc.signer.new_author_token()
+    token_hash = sha256(token)
+    with write_session(svc.sessions) as session:
+        comment = store.create(session, settings, page, data, token_hash)
+        out = store.node(comment, token_hash, store.utcnow(), store.edit_window(settings))
+    if comment.state is State.PENDING and settings.smtp_host and settings.notify_emails:
+        message = pending_message(
+            settings, svc.signer, comment.id, data.name, data.email, data.text, page.title, page.url
+        )
+        background.add_task(send, settings, message)
+    return Posted("approved" if comment.state is State.APPROVED else "pending", out, token)

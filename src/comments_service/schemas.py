@@ -1,0 +1,130 @@
+"""What the API accepts and returns. These models are also its OpenAPI documentation.
+
+Requests are strict: only listed fields, exact types, sensible lengths, and no
+control characters or broken Unicode (which some databases refuse to store).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
+
+
+def _clean_text(value: str) -> str:
+    if _FORBIDDEN.search(value):
+        raise ValueError("contains characters that cannot be stored (control characters)")
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _one_line(value: str) -> str:
+    value = " ".join(_clean_text(value).split())
+    if not value:
+        raise ValueError("cannot be blank")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    value = _clean_text(value).strip()
+    if not value:
+        raise ValueError("cannot be blank")
+    return value
+
+
+def _email(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = _clean_text(value).strip()
+    if not _EMAIL.match(value):
+        raise ValueError("is not an email address")
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_one_line)]
+Text = Annotated[str, Field(min_length=1, max_length=5000), AfterValidator(_not_blank)]
+Email = Annotated[str | None, Field(max_length=254), AfterValidator(_email)]
+ThreadKey = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class NewComment(Strict):
+    thread: ThreadKey = Field(description="The page's thread id, from the page itself.")
+    parent: Annotated[StrictInt, Field(ge=1, le=2**62)] | None = Field(
+        None, description="The comment this one replies to."
+    )
+    name: Name
+    email: Email = Field(None, description="Optional. Never shown; only moderators see it.")
+    text: Text = Field(description="Markdown: emphasis, links, lists, quotes, inline code.")
+    website: Annotated[str, Field(max_length=200)] | None = Field(
+        None, description="Leave empty: a trap for bots."
+    )
+    form_token: Annotated[str, Field(min_length=1, max_length=500)] = Field(
+        description="From GET /api/form-token, when the form was shown."
+    )
+
+
+class CommentEdit(Strict):
+    text: Text
+    name: Name | None = None
+
+
+class CommentOut(BaseModel):
+    id: int
+    parent: int | None
+    name: str
+    html: str = Field(description="Rendered and sanitised when written.")
+    text: str | None = Field(None, description="The Markdown as written; only on your own comments.")
+    created: dt.datetime
+    edited: dt.datetime | None = None
+    state: Literal["approved", "pending", "deleted"]
+    own: bool = Field(description="Posted from this browser (its edit token was sent).")
+    editable_until: dt.datetime | None = Field(
+        None, description="When the author can no longer edit or delete it; null when they can't."
+    )
+    depth: int
+    replies: list[CommentOut] = []
+
+
+class ThreadOut(BaseModel):
+    thread: str
+    title: str
+    url: str
+    count: int = Field(description="Approved comments in the thread.")
+    max_depth: int
+    comments: list[CommentOut]
+
+
+class Posted(BaseModel):
+    status: Literal["approved", "pending"]
+    comment: CommentOut
+    token: str = Field(
+        description="Keep it: send it as X-Comment-Token to see, edit or delete your comments."
+    )
+
+
+class Counts(BaseModel):
+    counts: dict[str, int]
+
+
+class FormToken(BaseModel):
+    token: str
+    min_seconds: float
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: Literal["ok"]
+
+
+class Problem(BaseModel):
+    detail: str = Field(description="What went wrong, in words a visitor can act on.")
+    field: str | None = Field(None, description="The request field at fault, when there is one.")
+    errors: list[dict[str, str]] = []

@@ -1,0 +1,109 @@
+"""Secrets in one place: passwords, signed tokens and keyed fingerprints.
+
+Every token is signed with the service's secret (itsdangerous), so the service can
+tell its own tokens from forged ones without storing them; what it does store is
+only a hash (author tokens, moderator sessions) or a keyed HMAC (client addresses).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def new_secret_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class InvalidToken(Exception):
+    """A token that is forged, tampered with, expired or meant for something else."""
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Signs and checks the service's tokens; one salt per purpose, so they never mix."""
+
+    secret: str
+
+    def _serializer(self, purpose: str) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(self.secret, salt=f"comments.{purpose}")
+
+    def sign(self, purpose: str, value: object) -> str:
+        return str(self._serializer(purpose).dumps(value))
+
+    def unsign(self, purpose: str, token: str, max_age: int | None = None) -> object:
+        """The signed value; raises InvalidToken when forged, tampered with or too old."""
+        try:
+            return self._serializer(purpose).loads(token, max_age=max_age)
+        except SignatureExpired as error:
+            raise InvalidToken("has expired") from error
+        except BadSignature as error:
+            raise InvalidToken("is not valid") from error
+
+    def client_key(self, address: str) -> str:
+        """A keyed, one-way fingerprint of a client address: the raw address is never stored."""
+        return hmac.new(self.secret.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+    # -- Author tokens: let a browser edit its own comments for a short while ----------
+    def new_author_token(self) -> str:
+        return self.sign("author", secrets.token_urlsafe(18))
+
+    def author_token_hash(self, token: str | None) -> str | None:
+        """The stored form of a token we issued; None for anything else."""
+        if not token or len(token) > 200:
+            return None
+        try:
+            self.unsign("author", token)
+        except InvalidToken:
+            return None
+        return sha256(token)
+
+    # -- Form tokens: when the comment form was shown ------------------------------------
+    def new_form_token(self) -> str:
+        return self.sign("form", round(time.time(), 3))
+
+    def form_age(self, token: str, max_age: int) -> float:
+        """Seconds since the form was shown; raises InvalidToken when forged or too old."""
+        try:
+            shown = self.unsign("form", token, max_age)
+        except InvalidToken as error:
+            raise InvalidToken(f"the form {error}") from error
+        if not isinstance(shown, int | float) or isinstance(shown, bool):
+            raise InvalidToken("the form is not valid")
+        return time.time() - float(shown)
+
+    # -- Moderation links in emails: one comment, one action, limited life ---------------
+    def moderation_token(self, comment_id: int, action: str) -> str:
+        return self.sign("moderate", {"c": comment_id, "a": action})
+
+    def check_moderation_token(self, token: str, comment_id: int, action: str, max_age: int) -> None:
+        try:
+            data = self.unsign("moderate", token, max_age)
+        except InvalidToken as error:
+            raise InvalidToken(f"this link {error}") from error
+        if not isinstance(data, dict) or data.get("c") != comment_id or data.get("a") != action:
+            raise InvalidToken("this link is for another comment or action")

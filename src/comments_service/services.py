@@ -1,0 +1,40 @@
+"""What every request handler needs, built once per app by `create_app(settings)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .cache import ThreadCache
+from .guard import Limit
+from .pages import Pages
+from .security import Signer
+from .settings import Settings
+from .shell import Shell
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    signer: Signer
+    pages: Pages
+    cache: ThreadCache
+    shell: Shell
+
+    @property
+    def post_limits(self) -> list[Limit]:
+        return [
+            Limit("minute", 60, self.settings.rate_per_minute),
+            Limit("hour", 3600, self.settings.rate_per_hour),
+        ]
+
+
+def services(request: Request) -> Services:
+    """FastAPI dependency: the app's services."""
+    found: Services = request.app.state.services
+    return found

@@ -1,0 +1,229 @@
+"""Writing and reading comments: the operations behind the API and the no-JavaScript page.
+
+Writes render the Markdown once and store the HTML; reads only assemble stored rows
+into a nested thread. Authors are recognised by the hash of their edit token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import moderation
+from .guard import Refused
+from .models import Comment, State, Thread, utcnow
+from .pages import PageInfo
+from .rendering import count_links, render
+from .schemas import CommentEdit, NewComment
+from .security import sha256
+from .settings import Settings
+
+PUBLIC_STATES = (State.APPROVED, State.DELETED, State.REJECTED)
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every time here is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else as_utc(moment).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def thread_for(session: Session, page: PageInfo) -> Thread:
+    """The page's thread row, created on its first comment (safe when two race to create it)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(Thread)
+        .values(key=page.thread, title=page.title, url=page.url, version=1, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    thread = session.scalars(select(Thread).where(Thread.key == page.thread)).one()
+    if (thread.title, thread.url) != (page.title, page.url):
+        thread.title, thread.url = page.title, page.url
+    return thread
+
+
+def create(
+    session: Session, settings: Settings, page: PageInfo, data: NewComment, token_hash: str
+) -> Comment:
+    thread = thread_for(session, page)
+    depth = 1
+    if data.parent is not None:
+        parent = session.get(Comment, data.parent)
+        if parent is None or parent.thread_id != thread.id or parent.state is not State.APPROVED:
+            raise Refused(422, "parent", "The comment you are replying to is not on this page.")
+        if parent.depth >= settings.max_depth:
+            raise Refused(422, "parent", f"Replies can only nest {settings.max_depth} levels deep.")
+        depth = parent.depth + 1
+    html = _render_checked(data.text, settings.max_links)
+    state = moderation.initial_state(settings.moderation, moderation.author_was_approved(session, token_hash))
+    comment = Comment(
+        thread_id=thread.id,
+        parent_id=data.parent,
+        depth=depth,
+        state=state,
+        name=data.name,
+        email=data.email,
+        text=data.text,
+        html=html,
+        text_hash=_text_hash(data.text),
+        author_token_hash=token_hash,
+        created_at=utcnow(),
+    )
+    session.add(comment)
+    _flush_or_duplicate(session)
+    if state is State.APPROVED:
+        moderation.bump(session, thread.id)
+    return comment
+
+
+def own_comment(session: Session, settings: Settings, comment_id: int, token_hash: str | None) -> Comment:
+    """The author's own comment, while they may still change it."""
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.state not in (State.PENDING, State.APPROVED):
+        raise Refused(404, "id", "There is no such comment.")
+    if token_hash is None or comment.author_token_hash != token_hash:
+        raise Refused(403, "X-Comment-Token", "You can only change comments posted from this browser.")
+    if utcnow() > as_utc(comment.created_at) + dt.timedelta(seconds=settings.edit_window_seconds):
+        minutes = settings.edit_window_seconds // 60
+        raise Refused(403, "id", f"Comments can only be changed for {minutes} minutes after posting.")
+    return comment
+
+
+def edit(
+    session: Session, settings: Settings, comment_id: int, token_hash: str | None, data: CommentEdit
+) -> Comment:
+    comment = own_comment(session, settings, comment_id, token_hash)
+    comment.html = _render_checked(data.text, settings.max_links)
+    comment.text, comment.text_hash = data.text, _text_hash(data.text)
+    if data.name is not None:
+        comment.name = data.name
+    comment.edited_at = utcnow()
+    _flush_or_duplicate(session)
+    if comment.state is State.APPROVED:
+        moderation.bump(session, comment.thread_id)
+    return comment
+
+
+def remove_own(session: Session, settings: Settings, comment_id: int, token_hash: str | None) -> None:
+    moderation.delete(session, own_comment(session, settings, comment_id, token_hash))
+
+
+def edit_window(settings: Settings) -> dt.timedelta:
+    return dt.timedelta(seconds=settings.edit_window_seconds)
+
+
+def thread_version(session: Session, key: str) -> int:
+    return int(session.scalar(select(Thread.version).where(Thread.key == key)) or 0)
+
+
+def thread_view(
+    session: Session, settings: Settings, page: PageInfo, token_hash: str | None
+) -> dict[str, Any]:
+    """The nested thread a visitor sees: approved comments, plus their own pending ones."""
+    visible = Comment.state.in_(PUBLIC_STATES)
+    if token_hash is not None:
+        visible = or_(visible, (Comment.state == State.PENDING) & (Comment.author_token_hash == token_hash))
+    rows = session.scalars(
+        select(Comment)
+        .join(Thread)
+        .where(Thread.key == page.thread, visible)
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    now, window = utcnow(), edit_window(settings)
+    nodes: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for row in rows:
+        node_ = node(row, token_hash, now, window)
+        nodes[row.id] = node_
+        parent = nodes.get(row.parent_id) if row.parent_id else None
+        (parent["replies"] if parent else roots).append(node_)
+    return {
+        "thread": page.thread,
+        "title": page.title,
+        "url": page.url,
+        "count": sum(1 for row in rows if row.state is State.APPROVED),
+        "max_depth": settings.max_depth,
+        "comments": _prune(roots),
+    }
+
+
+def node(row: Comment, token_hash: str | None, now: dt.datetime, window: dt.timedelta) -> dict[str, Any]:
+    hidden = row.state in (State.DELETED, State.REJECTED)
+    own = token_hash is not None and row.author_token_hash == token_hash
+    until = as_utc(row.created_at) + window
+    return {
+        "id": row.id,
+        "parent": row.parent_id,
+        "name": "" if hidden else row.name,
+        "html": "" if hidden else row.html,
+        "text": row.text if own and not hidden else None,
+        "created": iso(row.created_at),
+        "edited": None if hidden else iso(row.edited_at),
+        "state": "deleted" if hidden else row.state.value,
+        "own": own and not hidden,
+        "editable_until": iso(until) if own and not hidden and now < until else None,
+        "depth": row.depth,
+        "replies": [],
+    }
+
+
+def _prune(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop placeholders (deleted or rejected) that no longer hold any visible reply."""
+    kept = []
+    for node in nodes:
+        node["replies"] = _prune(node["replies"])
+        if node["state"] != "deleted" or node["replies"]:
+            kept.append(node)
+    return kept
+
+
+def counts(session: Session, keys: list[str]) -> dict[str, int]:
+    found = dict(
+        session.execute(
+            select(Thread.key, func.count(Comment.id))
+            .join(Comment)
+            .where(Thread.key.in_(keys), Comment.state == State.APPROVED)
+            .group_by(Thread.key)
+        ).all()
+    )
+    return {key: int(found.get(key, 0)) for key in keys}
+
+
+def approved(session: Session, key: str, limit: int = 100) -> list[Comment]:
+    """The newest approved comments of a thread, for its feed."""
+    return list(
+        session.scalars(
+            select(Comment)
+            .join(Thread)
+            .where(Thread.key == key, Comment.state == State.APPROVED)
+            .order_by(Comment.created_at.desc(), Comment.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def _render_checked(text: str, max_links: int) -> str:
+    html = render(text)
+    if count_links(html) > max_links:
+        raise Refused(422, "text", f"Please use at most {max_links} links in a comment.")
+    return html
+
+
+def _text_hash(text: str) -> str:
+    return sha256(" ".join(text.split()).casefold())
+
+
+def _flush_or_duplicate(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError as error:
+        if "text_hash" in str(error.orig) or "uq_comments_thread_text" in str(error.orig):
+            raise Refused(409, "text", "This comment is already on this page.") from error
+        raise Refused(409, "parent", "The page changed while you were posting; please reload.") from error

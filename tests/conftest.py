@@ -1,0 +1,93 @@
+"""Fixtures shared by every test: settings, a fresh database per test, the app.
+
+Each service test runs twice, on SQLite and on a real PostgreSQL server that the
+session starts on 127.0.0.1 (tests/postgres.py). Select one with `-k sqlite` or
+`-k postgresql`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from comments_service.app import create_app
+from comments_service.settings import Settings
+from tests import postgres
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Threads the test site "accepts comments" on, as the build would list them.
+THREADS = {
+    "articles/first": {"url": "/blog/first/", "title": "First article"},
+    "articles/second": {"url": "/blog/second/", "title": "Second article"},
+}
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.Server]:
+    with postgres.running() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'comments.sqlite3'}"
+    server: postgres.Server = request.getfixturevalue("postgres_server")
+    return server.database()
+
+
+@pytest.fixture
+def pages_file(tmp_path: Path) -> Path:
+    path = tmp_path / "comments-pages.json"
+    path.write_text(json.dumps({"generated": "2026-11-26T00:00:00+00:00", "threads": THREADS}))
+    return path
+
+
+@pytest.fixture
+def make_settings(database_url: str, pages_file: Path) -> Callable[..., Settings]:
+    """Settings for a test: a fresh database, no minimum form time, overridable."""
+
+    def build(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": database_url,
+            "secret_key": "test-secret-key",
+            "pages_file": pages_file,
+            "min_submit_seconds": 0,
+            "site_dir": None,
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return build
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+def make_client(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., TestClient]]:
+    """A TestClient for an app built with the given setting overrides."""
+    clients: list[TestClient] = []
+
+    def build(**overrides: Any) -> TestClient:
+        client = TestClient(create_app(make_settings(**overrides)))
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: Callable[..., TestClient]) -> TestClient:
+    return make_client()
