@@ -27,7 +27,7 @@ build: $(BIN)/.installed
 	$(BIN)/mkdocs build --strict
 
 serve: build
-	$(BIN)/comments serve --host $(HOST) --port $(PORT)
+	$(BIN)/comments serve --host $(HOST) --port $(PORT) --site site
 
 preview: $(BIN)/.installed
 	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):8001

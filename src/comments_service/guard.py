@@ -115,8 +115,8 @@ def _increment(session: Session, client: str, window: str, started: int) -> int:
     return int(session.execute(statement).scalar_one())
 
 
-def forget_old_counters(session: Session, older_than_seconds: int = 86_400, now: float | None = None) -> int:
-    """Delete counters past every window, so no fingerprint is kept longer than a day."""
+def forget_old_counters(session: Session, older_than_seconds: int = 7_200, now: float | None = None) -> int:
+    """Delete counters past every window (the longest is an hour): no fingerprint outlives a day."""
     cutoff = (time.time() if now is None else now) - older_than_seconds
     result = session.execute(delete(RateCounter).where(RateCounter.started < cutoff))
     return int(getattr(result, "rowcount", 0) or 0)
