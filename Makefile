@@ -30,7 +30,7 @@ serve: build
 	$(BIN)/comments serve --host $(HOST) --port $(PORT) --site site
 
 preview: $(BIN)/.installed
-	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):8001
+	$(BIN)/mkdocs serve --dev-addr $(HOST):8001
 
 system-deps:
 	scripts/install_system_packages.sh
@@ -45,13 +45,13 @@ test: $(BIN)/.installed node_modules/.installed system-deps lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 check-reliability: $(BIN)/.installed system-deps
-	$(BIN)/pytest -m reliability -p no:randomly tests/reliability
+	$(BIN)/pytest -m reliability tests/reliability
 
 bench: $(BIN)/.installed system-deps
 	$(BIN)/python bench/run_all.py
 
 new-page: $(BIN)/.installed
-	$(BIN)/python scripts/new_page.py "$(SECTION)" "$(TITLE)" --description "$(DESCRIPTION)" --sources "$(SOURCES)"
+	$(BIN)/python scripts/new_page.py "$(SECTION)" "$(TITLE)" --description "$(DESCRIPTION)" --sources "$(SOURCES)" $(if $(SLUG),--slug "$(SLUG)")
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

@@ -27,9 +27,11 @@ sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
 
 from front_matter import check  # noqa: E402  (the build's own rules)
 
-HEALTH_SECTIONS = {"about", "safety", "evidence"}
+HEALTH_SECTIONS = {"about", "safety", "evidence", "articles"}
+ARTICLES = "articles"  # blog posts: listed by the blog, not the nav, and open to comments
 # Folder → the nav section it belongs to (as written in mkdocs.yml).
 SECTIONS = {
+    ARTICLES: "Articles",
     "about": "About",
     "safety": "Safety",
     "evidence": "Research",
@@ -46,7 +48,13 @@ def front_matter(meta: dict[str, object]) -> str:
     """YAML front matter, one field per line, in the order editors expect."""
     lines = ["---"]
     for key, value in meta.items():
-        if isinstance(value, list):
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            lines += [
+                f"  {inner}: {item.isoformat() if isinstance(item, dt.date) else item}"
+                for inner, item in value.items()
+            ]
+        elif isinstance(value, list):
             lines.append(f"{key}: [{', '.join(str(item) for item in value)}]")
         elif isinstance(value, dt.date):
             lines.append(f"{key}: {value.isoformat()}")
@@ -55,8 +63,12 @@ def front_matter(meta: dict[str, object]) -> str:
     return "\n".join([*lines, "---", ""])
 
 
-def render(meta: dict[str, object]) -> str:
+def render(meta: dict[str, object], article: bool = False) -> str:
     body = TEMPLATE.read_text(encoding="utf-8").replace("{title}", str(meta["title"]))
+    if article:
+        # The blog shows the text above this line as the excerpt (keep citations below it).
+        heading, intro, rest = body.split("\n\n", 2)
+        body = f"{heading}\n\n{intro}\n\n<!-- more -->\n\n{rest}"
     return front_matter(meta) + "\n" + body
 
 
@@ -95,7 +107,9 @@ def _yaml_key(title: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("section", choices=sorted(SECTIONS), help="the folder under docs/")
     parser.add_argument("title", help="the page title, as readers will see it")
     parser.add_argument("--description", required=True, help="50–160 characters for search results")
@@ -107,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     slug = args.slug or slugify(args.title)
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
         parser.error(f"slug '{slug}' must be lowercase words joined by hyphens")
-    relative = f"{args.section}/{slug}.md"
+    article = args.section == ARTICLES
+    relative = f"blog/posts/{slug}.md" if article else f"{args.section}/{slug}.md"
     page = args.root / "docs" / relative
     if page.exists():
         parser.error(f"docs/{relative} already exists")
@@ -117,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         "description": args.description,
         "last_reviewed": dt.date.today(),
     }
+    if article:
+        meta.update({"date": {"created": dt.date.today()}, "slug": slug, "comments_id": f"articles/{slug}"})
     sources = [key.strip() for key in args.sources.split(",") if key.strip()]
     if sources:
         meta["sources"] = sources
@@ -125,12 +142,18 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         parser.error("; ".join(problems))
 
-    config_path = args.root / "mkdocs.yml"
-    config = add_to_nav(config_path.read_text(encoding="utf-8"), SECTIONS[args.section], args.title, relative)
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(render(meta), encoding="utf-8")
-    config_path.write_text(config, encoding="utf-8")
-    print(f"Created docs/{relative} and added it to the nav under '{SECTIONS[args.section]}'.")
+    if article:
+        page.write_text(render(meta, article=True), encoding="utf-8")
+        print(f"Created docs/{relative}; the Articles page lists it by date.")
+    else:
+        config_path = args.root / "mkdocs.yml"
+        config = add_to_nav(
+            config_path.read_text(encoding="utf-8"), SECTIONS[args.section], args.title, relative
+        )
+        page.write_text(render(meta), encoding="utf-8")
+        config_path.write_text(config, encoding="utf-8")
+        print(f"Created docs/{relative} and added it to the nav under '{SECTIONS[args.section]}'.")
     print("Next: run `make preview` and write the page; cite sources inline like [@E4].")
     return 0
 

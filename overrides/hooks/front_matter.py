@@ -9,14 +9,18 @@ build is reported at once and `mkdocs serve` keeps previewing while you fix them
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import re
 from typing import Any
 
 import yaml
-from _report import front_matter_line, page_problem
+from _report import front_matter_line, page_problem, problem
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import YAML_RE
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 160
 THREAD_ID = re.compile(r"^[a-z0-9][a-z0-9/_-]{0,199}$")
@@ -66,13 +70,43 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     reviewed = parse_date(page.meta.get("last_reviewed"))
     if reviewed is not None:
         page.meta["last_reviewed"] = reviewed
+    else:
+        # Already reported above; dropping it keeps `mkdocs serve` rendering the page
+        # (the review-line template needs a date) while the editor fixes it.
+        page.meta.pop("last_reviewed", None)
     return markdown
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Name each page missing from the nav on a line of its own.
+
+    MkDocs lists them under a heading, one per following line, so its message never
+    holds the file and the fix together. Only reported when MkDocs would warn too.
+    """
+    if config.validation.nav.omitted_files < logging.WARNING:
+        return nav
+    listed = {page.file.src_uri for page in nav.pages}
+    for file in files.documentation_pages():
+        # Blog posts and generated views are out of the nav at this point by design.
+        if file.inclusion.is_in_nav() and not file.generated_by and file.src_uri not in listed:
+            problem(
+                os.path.relpath(file.abs_src_path or file.src_uri),
+                1,
+                "this page is not in the nav; add it under `nav:` in mkdocs.yml",
+            )
+    return nav
 
 
 def check(meta: dict[str, Any], markdown: str, source: str) -> list[tuple[int, str]]:
     """Return (line, problem) pairs for one page; empty when the page keeps the contract."""
-    if markdown.lstrip().startswith("---") and not meta:
-        return [_yaml_problem(markdown)]
+    if markdown.lstrip().startswith("---"):
+        # MkDocs keeps front matter it cannot parse in the body. Folder defaults
+        # (.meta.yml) may still fill `meta`, so parse the block again to tell why.
+        unreadable = _yaml_problem(markdown)
+        if unreadable is not None:
+            return [unreadable]
+        if not meta:
+            return [(1, "front matter could not be read; check the '---' lines around it")]
     problems: list[tuple[int, str]] = []
 
     def report(field: str, problem: str) -> None:
@@ -131,6 +165,10 @@ def check(meta: dict[str, Any], markdown: str, source: str) -> list[tuple[int, s
         if field in meta and (not isinstance(meta[field], str) or not meta[field].strip()):
             report(field, f"'{field}' must be a short line of text")
 
+    latest = meta.get("latest_articles")
+    if latest is not None and (isinstance(latest, bool) or not isinstance(latest, int) or latest < 1):
+        report("latest_articles", "'latest_articles' must be a whole number of articles, e.g. 3")
+
     thread = meta.get("comments_id")
     if thread is not None and (not isinstance(thread, str) or not THREAD_ID.match(thread)):
         report("comments_id", "'comments_id' must be lowercase letters, digits, '-', '_' or '/'")
@@ -151,14 +189,36 @@ def parse_date(value: object) -> dt.date | None:
     return None
 
 
-def _yaml_problem(markdown: str) -> tuple[int, str]:
-    """MkDocs drops front matter it cannot parse; say why it failed."""
-    block = markdown.lstrip().split("\n---", 1)[0].removeprefix("---")
+def _yaml_problem(markdown: str) -> tuple[int, str] | None:
+    """Why MkDocs dropped the page's front matter, or None when the block parses."""
+    stripped = markdown.lstrip()
+    match = YAML_RE.match(stripped)
+    if not match:
+        return None
+    # The block's first line is the file's second line (after the opening '---').
+    first = markdown[: len(markdown) - len(stripped)].count("\n") + 2
+    block = match.group(1)
     try:
         yaml.safe_load(block)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        line = first + mark.line if mark else first - 1
         reason = getattr(error, "problem", None) or "invalid YAML"
         return line, f"front matter is not valid YAML: {reason}"
-    return 1, "front matter could not be read; check the '---' lines around it"
+    except ValueError as error:
+        # YAML read something shaped like a date that is not one, e.g. 2026-13-01.
+        line = first + _impossible_date(block)
+        return line, f"front matter has an impossible date ({error}); write it as YYYY-MM-DD"
+    return None
+
+
+def _impossible_date(block: str) -> int:
+    """Index of the block's line holding a YYYY-MM-DD value that is not a real date."""
+    for index, text in enumerate(block.splitlines()):
+        found = re.search(r":\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$", text)
+        if found:
+            try:
+                dt.date(*(int(part) for part in found.groups()))
+            except ValueError:
+                return index
+    return 0

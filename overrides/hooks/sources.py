@@ -26,7 +26,7 @@ GRADES = {"A", "B", "C"}
 
 # Inline citations, skipping fenced and inline code so the handbook can show the syntax.
 CITE = re.compile(
-    r"(?P<fence>^(?P<mark>`{3,}|~{3,}).*?^(?P=mark)[ \t]*$)"
+    r"(?P<fence>^[ \t]*(?P<mark>`{3,}|~{3,}).*?^[ \t]*(?P=mark)[ \t]*$)"
     r"|(?P<code>`+[^`\n]*`+)"
     r"|\[@(?P<key>[A-Za-z0-9]+)\]",
     re.MULTILINE | re.DOTALL,
@@ -88,7 +88,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     offset = body_line_offset(source, markdown)
     # A post's text above "<!-- more -->" is also shown on the Articles list, where
     # its numbered links would point at nothing.
-    excerpt_end = markdown.find(EXCERPT_SEPARATOR)
+    excerpt_end = markdown.find(EXCERPT_SEPARATOR) if _is_post(page, config) else -1
 
     def cite(match: re.Match[str]) -> str:
         key = match.group("key")
@@ -120,6 +120,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if page.meta.get("show_register"):
         markdown += "\n\n" + _register_sections() + "\n"
     return markdown
+
+
+def _is_post(page: Page, config: MkDocsConfig) -> bool:
+    blog = config.plugins.get("material/blog")
+    blog_dir = getattr(getattr(blog, "config", None), "blog_dir", None)
+    return bool(blog_dir) and page.file.src_uri.startswith(f"{blog_dir}/posts/")
 
 
 def _source_list(keys: list[str]) -> str:

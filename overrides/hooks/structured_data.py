@@ -98,12 +98,16 @@ def faq_page(content: str) -> dict[str, Any]:
 
 
 class _DetailsReader(HTMLParser):
-    """Collects the visible text of each <details>: its <summary>, then the rest."""
+    """Collects the visible text of each `??? question` block: its <summary>, then the rest.
+
+    Other collapsible blocks (a `??? note`, say) are not questions and are skipped.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[tuple[str, str]] = []
         self._depth = 0
+        self._is_question = False
         self._in_summary = False
         self._question: list[str] = []
         self._answer: list[str] = []
@@ -113,6 +117,7 @@ class _DetailsReader(HTMLParser):
             self._depth += 1
             if self._depth == 1:
                 self._question, self._answer = [], []
+                self._is_question = "question" in (dict(attrs).get("class") or "").split()
         elif tag == "summary" and self._depth == 1:
             self._in_summary = True
 
@@ -121,7 +126,7 @@ class _DetailsReader(HTMLParser):
             self._in_summary = False
         elif tag == "details" and self._depth:
             self._depth -= 1
-            if self._depth == 0:
+            if self._depth == 0 and self._is_question:
                 self.entries.append((_clean(self._question), _clean(self._answer)))
 
     def handle_data(self, data: str) -> None:
