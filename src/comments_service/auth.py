@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import math
 import time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .guard import Refused
@@ -21,6 +22,7 @@ from .settings import Settings
 from .store import as_utc
 
 COOKIE = "sdm_admin"
+LOCK = "login-lock"  # a rate_counters row whose `started` is when the lockout began
 MODERATOR = "moderator"
 
 
@@ -46,11 +48,13 @@ def _failure_window(settings: Settings, now: float) -> int:
 
 
 def check_not_throttled(session: Session, settings: Settings, client: str, now: float | None = None) -> None:
+    """Refuse while the client is locked out (after too many wrong passwords)."""
     now = time.time() if now is None else now
-    started = _failure_window(settings, now)
-    counter = session.get(RateCounter, (client, "login", started))
-    if counter is not None and counter.count >= settings.login_max_failures:
-        wait = int(started + settings.login_lockout_seconds - now) + 1
+    locked_at = session.scalar(
+        select(func.max(RateCounter.started)).where(RateCounter.client == client, RateCounter.window == LOCK)
+    )
+    if locked_at is not None and now < locked_at + settings.login_lockout_seconds:
+        wait = max(1, math.ceil(locked_at + settings.login_lockout_seconds - now))
         raise Refused(
             429,
             "password",
@@ -60,12 +64,21 @@ def check_not_throttled(session: Session, settings: Settings, client: str, now: 
 
 
 def record_failure(session: Session, settings: Settings, client: str, now: float | None = None) -> None:
-    started = _failure_window(settings, time.time() if now is None else now)
+    """Count a wrong password; lock the client out when this and the last window reach the limit.
+
+    Counting two windows means a window boundary never resets the count early.
+    """
+    now = time.time() if now is None else now
+    started = _failure_window(settings, now)
     counter = session.get(RateCounter, (client, "login", started))
     if counter is None:
-        session.add(RateCounter(client=client, window="login", started=started, count=1))
-    else:
-        counter.count += 1
+        counter = RateCounter(client=client, window="login", started=started, count=0)
+        session.add(counter)
+    counter.count += 1
+    previous = session.get(RateCounter, (client, "login", started - settings.login_lockout_seconds))
+    failures = counter.count + (previous.count if previous is not None else 0)
+    if failures >= settings.login_max_failures and session.get(RateCounter, (client, LOCK, int(now))) is None:
+        session.add(RateCounter(client=client, window=LOCK, started=int(now), count=failures))
 
 
 def login(session: Session, settings: Settings, client: str, password: str) -> str | None:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,20 +36,21 @@ class ThreadCache:
 
     def __init__(self, capacity: int = 1024):
         self._capacity = capacity
-        self._entries: OrderedDict[str, tuple[int, Body]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[Hashable, Body]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str, version: int) -> Body | None:
+    def get(self, key: str, stamp: Hashable) -> Body | None:
+        """The cached body, if it was made for this stamp (the thread's version and page)."""
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None or entry[0] != version:
+            if entry is None or entry[0] != stamp:
                 return None
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: str, version: int, body: Body) -> None:
+    def put(self, key: str, stamp: Hashable, body: Body) -> None:
         with self._lock:
-            self._entries[key] = (version, body)
+            self._entries[key] = (stamp, body)
             self._entries.move_to_end(key)
             while len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     sessions = session_factory(engine)
     try:
         return _run(args, sessions, engine)
-    except (ValueError, moderation.NotAllowed) as error:
+    except (ValueError, OSError, moderation.NotAllowed) as error:
         print(f"comments {args.command}: {error}", file=sys.stderr)
         return 1
     finally:
@@ -112,11 +112,8 @@ def _run(args: argparse.Namespace, sessions, engine) -> int:  # type: ignore[no-
                 if c is None:
                     raise ValueError(f"there is no comment {comment_id}")
                 moderation.apply(session, c, args.command)
-            print(
-                f"Comment {comment_id}: {args.command}d."
-                if args.command != "delete"
-                else f"Comment {comment_id}: deleted."
-            )
+            done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[args.command]
+            print(f"Comment {comment_id}: {done}.")
     elif args.command == "export":
         with sessions() as session:
             text = json.dumps(transfer.export(session), ensure_ascii=False, indent=1)

@@ -21,8 +21,10 @@ log = logging.getLogger(__name__)
 
 def problem(status: int, detail: str, field: str | None = None, **extra: Any) -> JSONResponse:
     headers = {}
-    if extra.get("retry_after"):
-        headers["Retry-After"] = str(extra.pop("retry_after"))
+    # Retry-After is a header, never a body field (not even as null).
+    retry_after = extra.pop("retry_after", None)
+    if retry_after:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse({"detail": detail, "field": field, **extra}, status_code=status, headers=headers)
 
 

@@ -42,28 +42,38 @@ class Pages:
         return list(self._pages.values())
 
     def _refresh(self) -> None:
-        now = time.monotonic()
-        if now - self._checked < self._check_every:
+        if time.monotonic() - self._checked < self._check_every:
             return
         with self._lock:
-            self._checked = now
+            now = time.monotonic()
+            if now - self._checked < self._check_every:
+                return  # another thread refreshed while this one waited
             try:
-                mtime = self.path.stat().st_mtime
-            except OSError:
-                if self._mtime is not None:
-                    log.warning("%s is missing; no page accepts comments", self.path)
-                self._pages, self._mtime = {}, None
-                return
-            if mtime == self._mtime:
-                return
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                threads = data["threads"]
-            except (OSError, ValueError, KeyError, TypeError) as error:
-                log.error("cannot read %s: %s", self.path, error)
-                return
-            self._pages = {
-                key: PageInfo(thread=key, url=str(info.get("url", "")), title=str(info.get("title", "")))
-                for key, info in threads.items()
-            }
-            self._mtime = mtime
+                self._reload()
+            finally:
+                # Marked fresh only once loaded: requests skip the lock while it is fresh,
+                # and must not read the empty list of a service still loading it (they
+                # answered "This page does not accept comments" at startup under load).
+                self._checked = now
+
+    def _reload(self) -> None:
+        try:
+            mtime = self.path.stat().st_mtime
+        except OSError:
+            if self._mtime is not None:
+                log.warning("%s is missing; no page accepts comments", self.path)
+            self._pages, self._mtime = {}, None
+            return
+        if mtime == self._mtime:
+            return
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            threads = data["threads"]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.error("cannot read %s: %s", self.path, error)
+            return
+        self._pages = {
+            key: PageInfo(thread=key, url=str(info.get("url", "")), title=str(info.get("title", "")))
+            for key, info in threads.items()
+        }
+        self._mtime = mtime

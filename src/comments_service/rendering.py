@@ -67,8 +67,12 @@ def sanitise(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        # "*": nothing. Left out, nh3 keeps its default `lang` and `title` on every tag.
+        attributes={"*": set(), **ALLOWED_ATTRIBUTES},
         url_schemes=URL_SCHEMES,
+        # Relative links ("foo", "//host", "#x", "") would resolve differently on the
+        # article and on /api/discussion, and are not in the allow-list: dropped.
+        url_relative="deny",
         link_rel=LINK_REL,
         strip_comments=True,
     )

@@ -14,6 +14,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
+# Ids are INTEGER columns: 32-bit on PostgreSQL, which fails the whole request (500) on a
+# larger number instead of finding nothing. No id can be larger, so larger is invalid.
+MAX_ID = 2**31 - 1
 
 
 def _clean_text(value: str) -> str:
@@ -57,7 +60,7 @@ class Strict(BaseModel):
 
 class NewComment(Strict):
     thread: ThreadKey = Field(description="The page's thread id, from the page itself.")
-    parent: Annotated[StrictInt, Field(ge=1, le=2**62)] | None = Field(
+    parent: Annotated[StrictInt, Field(ge=1, le=MAX_ID)] | None = Field(
         None, description="The comment this one replies to."
     )
     name: Name

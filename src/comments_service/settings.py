@@ -7,6 +7,7 @@ must list every field (tests/service/test_settings.py fails otherwise).
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from enum import StrEnum
 from pathlib import Path
@@ -113,6 +114,17 @@ class Settings(BaseSettings):
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: list[str]) -> list[str]:
+        """Addresses or CIDR networks only: a host name here would fail every post at request time."""
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as error:
+                raise ValueError(f"{item!r} is not an IP address or network") from error
         return value
 
     @field_validator("sqlite_synchronous")

@@ -29,7 +29,7 @@ def export(session: Session) -> dict[str, Any]:
         "version": 1,
         "exported": iso(dt.datetime.now(dt.UTC)),
         "threads": [
-            {"id": t.id, "key": t.key, "title": t.title, "url": t.url, "created": iso(t.created_at)}
+            {"id": t.id, "key": t.key, "title": t.title, "url": t.url, "created": exact(t.created_at)}
             for t in threads
         ],
         "comments": [
@@ -45,9 +45,9 @@ def export(session: Session) -> dict[str, Any]:
                 "html": c.html,
                 "text_hash": c.text_hash,
                 "author_token_hash": c.author_token_hash,
-                "created": iso(c.created_at),
-                "edited": iso(c.edited_at),
-                "moderated": iso(c.moderated_at),
+                "created": exact(c.created_at),
+                "edited": exact(c.edited_at),
+                "moderated": exact(c.moderated_at),
             }
             for c in comments
         ],
@@ -56,7 +56,7 @@ def export(session: Session) -> dict[str, Any]:
 
 def import_(session: Session, data: dict[str, Any]) -> tuple[int, int]:
     """Load an export into an empty database, keeping ids; returns (threads, comments)."""
-    if data.get("format") != FORMAT or data.get("version") != 1:
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != 1:
         raise ValueError("not a comments export (format sdm-comments, version 1)")
     if session.scalar(select(func.count()).select_from(Comment)) or session.scalar(
         select(func.count()).select_from(Thread)
@@ -104,6 +104,11 @@ def import_(session: Session, data: dict[str, Any]) -> tuple[int, int]:
                 )
             )
     return len(data["threads"]), len(data["comments"])
+
+
+def exact(moment: dt.datetime | None) -> str | None:
+    """A time with its microseconds: an export must keep the order of same-second comments."""
+    return None if moment is None else as_utc(moment).isoformat()
 
 
 def _time(value: str | None) -> dt.datetime | None:

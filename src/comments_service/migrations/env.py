@@ -1,28 +1,53 @@
 """Alembic environment: runs migrations on the URL the service was given.
 
 On PostgreSQL an advisory lock serialises instances that start together, so only
-one of them upgrades the schema.
+one of them upgrades the schema. On SQLite the whole upgrade is one transaction that
+takes the write lock at BEGIN: a second process (another uvicorn worker starting on
+the same fresh file) waits for it, then finds the schema up to date instead of
+failing with "table already exists".
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from comments_service.models import Base
 
 MIGRATION_LOCK = 7_040_1126  # any constant shared by every instance
 
 
+def _sqlite_engine(url: str) -> Engine:
+    """SQLite with transactions SQLAlchemy starts itself, each as BEGIN IMMEDIATE (db.py's recipe)."""
+    engine = create_engine(url, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_begin(connection: Any, _record: Any) -> None:
+        connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
 def run() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     assert url, "sqlalchemy.url is not set"
-    engine = create_engine(url)
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    engine = _sqlite_engine(url) if sqlite else create_engine(url)
     with engine.connect() as connection:
         postgres = connection.dialect.name == "postgresql"
         if postgres:
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
             connection.commit()
+        if sqlite:
+            # Begun here, Alembic runs inside it (an "external" transaction): we commit.
+            connection.begin()
         try:
             context.configure(
                 connection=connection,
@@ -32,6 +57,8 @@ def run() -> None:
             )
             with context.begin_transaction():
                 context.run_migrations()
+            if sqlite:
+                connection.commit()
         finally:
             if postgres:
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Cookie, Depends, Form, Request
+from fastapi import APIRouter, Cookie, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,6 +19,7 @@ from ..db import write_session
 from ..guard import Refused
 from ..models import AdminSession, Comment, State
 from ..posting import address_of
+from ..schemas import MAX_ID
 from ..security import InvalidToken
 from ..services import Services, services
 from ..store import iso
@@ -44,6 +45,8 @@ NOTICES = {
     "delete": "Comment deleted.",
 }
 SessionCookie = Annotated[str | None, Cookie(alias=auth.COOKIE)]
+# Bounded like the column (see schemas.MAX_ID): PostgreSQL fails on a larger number.
+CommentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _session(svc: Services, token: str | None) -> AdminSession | None:
@@ -166,7 +169,7 @@ def logout(
 
 @router.get("/comments/{comment_id}", response_class=HTMLResponse)
 def show(
-    comment_id: int, svc: Annotated[Services, Depends(services)], token: SessionCookie = None
+    comment_id: CommentId, svc: Annotated[Services, Depends(services)], token: SessionCookie = None
 ) -> Response:
     admin = _session(svc, token)
     if admin is None:
@@ -191,7 +194,7 @@ def show(
 
 @router.post("/comments/{comment_id}/{action}")
 def act(
-    comment_id: int,
+    comment_id: CommentId,
     action: str,
     svc: Annotated[Services, Depends(services)],
     token: SessionCookie = None,
@@ -219,7 +222,7 @@ def act(
 
 @router.get("/moderate/{comment_id}/{action}", response_class=HTMLResponse)
 def confirm_link(
-    comment_id: int, action: str, svc: Annotated[Services, Depends(services)], token: str = ""
+    comment_id: CommentId, action: str, svc: Annotated[Services, Depends(services)], token: str = ""
 ) -> Response:
     """Email links only ask for confirmation: mail scanners that open links change nothing."""
     problem = _check_link(svc, comment_id, action, token)
@@ -235,7 +238,7 @@ def confirm_link(
 
 @router.post("/moderate/{comment_id}/{action}", response_class=HTMLResponse)
 def act_by_link(
-    comment_id: int,
+    comment_id: CommentId,
     action: str,
     svc: Annotated[Services, Depends(services)],
     token: Annotated[str, Form(max_length=500)] = "",

@@ -18,6 +18,7 @@ from ..db import write_session
 from ..guard import Refused
 from ..posting import page_or_404
 from ..schemas import (
+    MAX_ID,
     CommentEdit,
     CommentOut,
     Counts,
@@ -37,8 +38,11 @@ Token = Annotated[
     str | None,
     Header(alias=TOKEN_HEADER, max_length=200, description="The edit token from your first post."),
 ]
-CommentId = Annotated[int, Path(ge=1, le=2**62, description="The comment's id.")]
+CommentId = Annotated[int, Path(ge=1, le=MAX_ID, description="The comment's id.")]
 ThreadQuery = Annotated[str, Query(min_length=1, max_length=200, description="The page's thread id.")]
+# Every refusal, including FastAPI's own validation errors (errors.py), is a Problem:
+# an operation with parameters must declare 422 as one, or FastAPI documents its
+# default HTTPValidationError body, which this service never sends.
 PROBLEMS: dict[int | str, dict[str, object]] = {
     status: {"model": Problem} for status in (400, 403, 404, 409, 413, 415, 422, 429)
 }
@@ -72,6 +76,7 @@ def form_token(svc: Annotated[Services, Depends(services)], response: Response) 
         200: {"model": ThreadOut},
         304: {"description": "Not modified"},
         404: {"model": Problem},
+        422: {"model": Problem},
     },
 )
 def read_thread(
@@ -87,26 +92,47 @@ def read_thread(
         if token_hash is not None:
             body = Body.of(store.thread_view(session, svc.settings, page, token_hash))
         else:
-            version = store.thread_version(session, thread)
-            cached = svc.cache.get(thread, version)
+            # A rebuilt site may retitle or move the page: that is part of the cache key too.
+            stamp = (store.thread_version(session, thread), page.title, page.url)
+            cached = svc.cache.get(thread, stamp)
             body = cached or Body.of(store.thread_view(session, svc.settings, page, None))
-            if cached is None and store.thread_version(session, thread) == version:
-                svc.cache.put(thread, version, body)
+            if cached is None and store.thread_version(session, thread) == stamp[0]:
+                svc.cache.put(thread, stamp, body)
     return _send(request, body, private=token_hash is not None)
 
 
 def _send(request: Request, body: Body, private: bool) -> Response:
+    gzip = accepts_gzip(request.headers.get("accept-encoding", ""))
+    # Each encoding is its own representation, so each has its own ETag.
+    etag = body.etag[:-1] + '-gz"' if gzip else body.etag
     headers = {
-        "ETag": body.etag,
+        "ETag": etag,
         "Cache-Control": ("private" if private else "public") + ", no-cache",
         "Vary": f"Accept-Encoding, {TOKEN_HEADER}",
     }
-    if body.etag in request.headers.get("if-none-match", ""):
+    if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    if "gzip" in request.headers.get("accept-encoding", ""):
+    if gzip:
         headers["Content-Encoding"] = "gzip"
         return Response(body.compressed, media_type="application/json", headers=headers)
     return Response(body.raw, media_type="application/json", headers=headers)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """True when gzip is acceptable: named (or `*`) without `q=0`."""
+    weights: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        weights[name.strip()] = quality
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
 @router.post(
@@ -180,7 +206,11 @@ def counts(
 @router.get(
     "/feed",
     response_class=Response,
-    responses={200: {"content": {"application/atom+xml": {}}}, 404: {"model": Problem}},
+    responses={
+        200: {"content": {"application/atom+xml": {}}},
+        404: {"model": Problem},
+        422: {"model": Problem},
+    },
 )
 def thread_feed(svc: Annotated[Services, Depends(services)], thread: ThreadQuery) -> Response:
     """An Atom feed of a thread's approved comments, newest first."""

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from .. import posting, store
 from ..guard import Refused
 from ..pages import PageInfo
-from ..schemas import NewComment
+from ..schemas import MAX_ID, NewComment
 from ..services import Services, services
 from ..templates import page as render_page
 
@@ -87,7 +87,7 @@ def _find(comments: list[dict[str, object]], comment_id: int) -> dict[str, objec
 def show(
     svc: Annotated[Services, Depends(services)],
     thread: Annotated[str, Query(max_length=200)] = "",
-    reply: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    reply: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     posted: Annotated[str | None, Query(max_length=20)] = None,
 ) -> HTMLResponse:
     page = svc.pages.get(thread)
@@ -119,7 +119,8 @@ def submit(
     if page is None:
         return _not_found(svc)
     values = {"name": name, "email": email, "text": text}
-    reply = int(parent) if parent.isdigit() else None
+    # isdigit() alone accepts "²", which int() refuses: only ASCII digits are an id.
+    reply = int(parent) if parent.isascii() and parent.isdigit() else None
     if not _same_origin(request):
         errors = {"form": "This form must be sent from this site. Please post again."}
         return _show(svc, page, reply=reply, values=values, errors=errors, status=403)

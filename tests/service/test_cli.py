@@ -1,0 +1,249 @@
+"""The `comments` command: moderation, export/import, set-password and backup.
+
+Each test calls comments_service.cli.main([...]) in-process with COMMENTS_* variables
+set the way an operator would, against the same database the TestClient app uses.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from comments_service import cli
+from comments_service.db import make_engine, migrate
+from tests.service.helpers import post
+
+PASSWORD = "a long moderator password"
+
+
+@pytest.fixture
+def run(
+    database_url: str, pages_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[int, str, str]]:
+    """Run the command with the test's settings; returns (exit code, stdout, stderr)."""
+
+    def invoke(*argv: str, database: str | None = None) -> tuple[int, str, str]:
+        monkeypatch.setenv("COMMENTS_DATABASE_URL", database or database_url)
+        monkeypatch.setenv("COMMENTS_SECRET_KEY", "test-secret-key")
+        monkeypatch.setenv("COMMENTS_PAGES_FILE", str(pages_file))
+        capsys.readouterr()
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+@pytest.fixture
+def fresh_database_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A second, empty database of the same kind."""
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    return str(request.getfixturevalue("postgres_server").database())
+
+
+def held(client: TestClient, text: str, **fields: object) -> int:
+    response = post(client, text=text, email="ann@example.org", **fields)
+    assert response.status_code in (201, 202), response.text
+    return int(response.json()["comment"]["id"])
+
+
+def public(client: TestClient, thread: str = "articles/first") -> list[dict[str, object]]:
+    return list(client.get("/api/comments", params={"thread": thread}).json()["comments"])
+
+
+def test_list_shows_waiting_comments_oldest_first(client, run):
+    first, second = held(client, "First question."), held(client, "Second  question\nspans lines.")
+    code, out, _ = run("list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[0] == str(first)
+    assert "Ann: First question." in lines[0]
+    assert lines[1].split()[0] == str(second)
+    assert "Second question spans lines." in lines[1]
+    assert lines[-1] == "2 pending comment(s)."
+    assert run("list", "--state", "approved")[1].strip() == "0 approved comment(s)."
+
+
+def test_show_prints_the_whole_comment_with_the_email(client, run):
+    comment_id = held(client, "Line one.\n\nLine two.")
+    code, out, _ = run("show", str(comment_id))
+    assert code == 0
+    assert f"#{comment_id} [pending] on articles/first (First article)" in out
+    assert "From: Ann <ann@example.org>" in out
+    assert out.rstrip().endswith("Line one.\n\nLine two.")
+
+
+def test_approve_reject_delete_change_what_the_public_sees(client, run):
+    one, two, three = held(client, "One."), held(client, "Two."), held(client, "Three.")
+    assert run("approve", str(one), str(two))[0] == 0
+    assert [c["id"] for c in public(client)] == [one, two]
+    code, out, _ = run("reject", str(two))
+    assert (code, out.strip()) == (0, f"Comment {two}: rejected.")
+    assert run("delete", str(one))[0] == 0
+    assert public(client) == []
+    assert run("list")[1].split()[0] == str(three)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["show", "999"], "there is no comment 999"),
+        (["approve", "999"], "there is no comment 999"),
+    ],
+)
+def test_unknown_comment_exits_1_with_a_message(client, run, argv, message):
+    code, _, err = run(*argv)
+    assert code == 1
+    assert message in err
+
+
+def test_a_transition_the_rules_refuse_exits_1(client, run):
+    comment_id = held(client, "Approve me.")
+    run("approve", str(comment_id))
+    code, _, err = run("approve", str(comment_id))
+    assert code == 1
+    assert "cannot be approved" in err
+
+
+def test_export_then_import_into_an_empty_database_keeps_everything(
+    make_client, run, tmp_path, fresh_database_url
+):
+    source = make_client()
+    top = held(source, "Top.")
+    run("approve", str(top))
+    reply = held(source, "Reply.", parent=top)
+    run("approve", str(reply))
+    gone = held(source, "Soon rejected.")
+    run("reject", str(gone))
+    held(source, "Still waiting.")
+    held(source, "On the second page.", thread="articles/second")
+    run("delete", str(top))  # a placeholder, since it has a reply
+    dump = tmp_path / "export.json"
+    assert run("export", str(dump))[0] == 0
+
+    code, out, _ = run("import", str(dump), database=fresh_database_url)
+    assert (code, out.strip()) == (0, "Imported 2 thread(s) and 5 comment(s).")
+    copy = tmp_path / "copy.json"
+    run("export", str(copy), database=fresh_database_url)
+    original, copied = json.loads(dump.read_text()), json.loads(copy.read_text())
+    assert copied["threads"] == original["threads"]
+    assert copied["comments"] == original["comments"]
+    target = make_client(database_url=fresh_database_url)
+    for thread in ("articles/first", "articles/second"):
+        assert public(target, thread) == public(source, thread)
+    assert run("list", database=fresh_database_url)[1] == run("list")[1]
+
+
+def test_import_refuses_a_database_that_has_comments(client, run, tmp_path):
+    held(client, "Already here.")
+    dump = tmp_path / "export.json"
+    run("export", str(dump))
+    code, _, err = run("import", str(dump))
+    assert code == 1
+    assert "already has comments" in err
+    assert run("list")[1].strip().endswith("1 pending comment(s).")
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['{"format": "isso", "version": 1, "threads": [], "comments": []}', "id,name\n1,Ann\n", "[]"],
+)
+def test_import_refuses_a_file_in_another_format(run, tmp_path, fresh_database_url, content):
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(content)
+    code, _, err = run("import", str(wrong), database=fresh_database_url)
+    assert code == 1
+    assert err.startswith("comments import: ")
+
+
+def test_import_of_a_missing_file_exits_1_with_a_message(run, tmp_path):
+    code, _, err = run("import", str(tmp_path / "missing.json"))
+    assert code == 1
+    assert "missing.json" in err
+
+
+def test_set_password_from_stdin_then_sign_in_works(client, run, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    code, out, _ = run("set-password", "--password-stdin")
+    assert code == 0
+    assert "password is set" in out
+    page = client.get("/admin").text
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    response = client.post("/admin/login", data={"password": PASSWORD, "csrf": csrf}, follow_redirects=False)
+    assert response.status_code == 303
+    assert "sdm_admin=" in response.headers["set-cookie"]
+
+
+def test_set_password_refuses_a_short_one(run, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _, err = run("set-password", "--password-stdin")
+    assert code == 1
+    assert "at least 10 characters" in err
+
+
+def test_backup_of_sqlite_while_another_connection_writes_is_consistent(
+    make_client, run, database_url, tmp_path
+):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("online backup is for SQLite")
+    client = make_client(rate_per_minute=0, rate_per_hour=0)
+    for number in range(30):
+        held(client, f"Comment number {number} with some text to fill pages. " * 20)
+    path = database_url.removeprefix("sqlite:///")
+    # Big enough (about 1,000 pages) that the backup copies it in several steps.
+    with sqlite3.connect(path) as filler:
+        filler.execute("CREATE TABLE noise (n INTEGER, pad TEXT)")
+        filler.executemany("INSERT INTO noise VALUES (?, ?)", [(n, "x" * 3000) for n in range(1000)])
+    filler.close()
+    stop = threading.Event()
+    written = [0]
+
+    def write() -> None:
+        # A second connection that keeps committing while the backup copies pages.
+        writer = sqlite3.connect(path, timeout=30)
+        while not stop.is_set():
+            with writer:
+                writer.execute("INSERT INTO noise VALUES (?, ?)", (written[0], "y" * 3000))
+            written[0] += 1
+        writer.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        while written[0] < 10:
+            stop.wait(0.01)
+        before = written[0]
+        code, out, _ = run("backup", str(tmp_path / "backup" / "copy.sqlite3"))
+        after = written[0]
+    finally:
+        stop.set()
+        writer.join()
+    assert code == 0
+    assert "Backed up" in out
+    assert after > before, "the writer should have committed during the backup"
+    copy = sqlite3.connect(tmp_path / "backup" / "copy.sqlite3")
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert copy.execute("SELECT count(*) FROM comments").fetchone() == (30,)
+        assert 1000 + before <= copy.execute("SELECT count(*) FROM noise").fetchone()[0] <= 1000 + after
+    finally:
+        copy.close()
+
+
+def test_backup_on_postgresql_says_to_use_pg_dump(run, database_url, tmp_path):
+    if database_url.startswith("sqlite"):
+        pytest.skip("this is the PostgreSQL refusal")
+    migrate(database_url)
+    make_engine(database_url).dispose()
+    code, _, err = run("backup", str(tmp_path / "copy.sqlite3"))
+    assert code == 1
+    assert "pg_dump" in err
+    assert not (tmp_path / "copy.sqlite3").exists()
