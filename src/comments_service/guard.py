@@ -9,6 +9,7 @@ The address itself is never stored: only a keyed HMAC of it.
 from __future__ import annotations
 
 import ipaddress
+import threading
 import time
 from dataclasses import dataclass
 
@@ -94,12 +95,47 @@ def check_rate(session: Session, client: str, limits: list[Limit], now: float | 
         if _increment(session, client, limit.window, started) > limit.allowed:
             retry_after = max(retry_after, int(started + limit.seconds - now) + 1)
     if retry_after:
-        raise Refused(
-            429,
-            "rate",
-            f"You are posting too fast. Please try again in {retry_after} seconds.",
-            retry_after,
-        )
+        raise too_fast(retry_after)
+
+
+def too_fast(retry_after: int) -> Refused:
+    return Refused(
+        429, "rate", f"You are posting too fast. Please try again in {retry_after} seconds.", retry_after
+    )
+
+
+class FullWindows:
+    """Clients this process has seen over a limit, until their full window ends.
+
+    A flood then costs no database write per attempt (readers stay fast). It only
+    repeats what the database said: a window's count never goes down before it
+    ends, and refused attempts are not counted (their transaction rolls back).
+    """
+
+    def __init__(self, capacity: int = 10_000):
+        self._until: dict[str, float] = {}
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def wait(self, client: str, now: float | None = None) -> int:
+        """Seconds until `client` may post again, as check_rate counts them; 0 if not known full."""
+        now = time.time() if now is None else now
+        with self._lock:
+            until = self._until.get(client, 0.0)
+            if until <= now:
+                self._until.pop(client, None)
+                return 0
+        return int(until - now) + 1
+
+    def remember(self, client: str, retry_after: int, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        with self._lock:
+            if len(self._until) >= self._capacity:
+                self._until = {key: until for key, until in self._until.items() if until > now}
+                if len(self._until) >= self._capacity:
+                    self._until.clear()  # the database still has every count
+            # check_rate rounded the wait up: the window ends no earlier than this.
+            self._until[client] = now + retry_after - 1
 
 
 def _increment(session: Session, client: str, window: str, started: int) -> int:

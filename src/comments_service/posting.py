@@ -13,7 +13,7 @@ from fastapi import BackgroundTasks, Request
 
 from . import store
 from .db import write_session
-from .guard import Refused, check_form_token, check_honeypot, check_rate, client_address
+from .guard import Refused, check_form_token, check_honeypot, check_rate, client_address, too_fast
 from .models import State
 from .notify import pending_message, send
 from .pages import PageInfo
@@ -57,8 +57,16 @@ def post(
         settings.min_submit_seconds,
         settings.form_token_max_age_seconds,
     )
-    with write_session(svc.sessions) as session:
-        check_rate(session, svc.signer.client_key(address), svc.post_limits)
+    client = svc.signer.client_key(address)
+    wait = svc.full_windows.wait(client)
+    if wait:
+        raise too_fast(wait)
+    try:
+        with write_session(svc.sessions) as session:
+            check_rate(session, client, svc.post_limits)
+    except Refused as refused:
+        svc.full_windows.remember(client, refused.retry_after or 1)
+        raise
     if svc.signer.author_token_hash(token) is None:
         token = svc.signer.new_author_token()
     token_hash = sha256(token)

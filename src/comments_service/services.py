@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .cache import ThreadCache
-from .guard import Limit
+from .guard import FullWindows, Limit
 from .pages import Pages
 from .security import Signer
 from .settings import Settings
@@ -25,6 +25,7 @@ class Services:
     pages: Pages
     cache: ThreadCache
     shell: Shell
+    full_windows: FullWindows = field(default_factory=FullWindows)
 
     @property
     def post_limits(self) -> list[Limit]:
