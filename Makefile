@@ -26,8 +26,9 @@ node_modules/.installed: package.json package-lock.json
 build: $(BIN)/.installed
 	$(BIN)/mkdocs build --strict
 
-serve: build
-	$(BIN)/comments serve --host $(HOST) --port $(PORT) --site site
+serve: $(BIN)/.installed
+	SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/mkdocs build --strict
+	COMMENTS_PUBLIC_URL=$${COMMENTS_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/comments serve --host $(HOST) --port $(PORT) --site site
 
 preview: $(BIN)/.installed
 	$(BIN)/mkdocs serve --dev-addr $(HOST):8001
@@ -42,7 +43,7 @@ lint: $(BIN)/.installed node_modules/.installed
 	npx --no-install cspell --no-progress --no-summary "docs/**/*.md" "includes/*.md" "README.md"
 
 test: $(BIN)/.installed node_modules/.installed system-deps lint
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2
 
 check-reliability: $(BIN)/.installed system-deps
 	$(BIN)/pytest -m reliability tests/reliability

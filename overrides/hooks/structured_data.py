@@ -113,6 +113,8 @@ class _DetailsReader(HTMLParser):
         self._answer: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS and self._depth:
+            self._answer.append(" ")  # "<p>a</p><p>b</p>" reads as "a b", not "ab"
         if tag == "details":
             self._depth += 1
             if self._depth == 1:
@@ -132,6 +134,9 @@ class _DetailsReader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._depth:
             (self._question if self._in_summary else self._answer).append(data)
+
+
+_BLOCKS = {"p", "br", "li", "ul", "ol", "div", "table", "tr", "td", "th", "blockquote", "h2", "h3", "h4"}
 
 
 def _clean(parts: list[str]) -> str:

@@ -92,6 +92,9 @@ class CommentOut(BaseModel):
     editable_until: dt.datetime | None = Field(
         None, description="When the author can no longer edit or delete it; null when they can't."
     )
+    editable: bool = Field(
+        False, description="The author may still edit the text (delete: see editable_until)."
+    )
     depth: int
     replies: list[CommentOut] = []
 

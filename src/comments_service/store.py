@@ -151,6 +151,8 @@ def thread_view(
         nodes[row.id] = node_
         parent = nodes.get(row.parent_id) if row.parent_id else None
         (parent["replies"] if parent else roots).append(node_)
+    if settings.moderation is ModerationMode.ALL:
+        _freeze_answered(roots)
     return {
         "thread": page.thread,
         "title": page.title,
@@ -176,9 +178,18 @@ def node(row: Comment, token_hash: str | None, now: dt.datetime, window: dt.time
         "state": "deleted" if hidden else row.state.value,
         "own": own and not hidden,
         "editable_until": iso(until) if own and not hidden and now < until else None,
+        "editable": own and not hidden and now < until,
         "depth": row.depth,
         "replies": [],
     }
+
+
+def _freeze_answered(nodes: list[dict[str, Any]]) -> None:
+    """An approved comment that has replies can be deleted but no longer edited (see edit())."""
+    for item in nodes:
+        if item["state"] == "approved" and item["replies"]:
+            item["editable"] = False
+        _freeze_answered(item["replies"])
 
 
 def _prune(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -391,6 +391,9 @@ def test_approved_comment_with_replies_cannot_be_edited_when_every_comment_is_mo
     assert refused.status_code == 403
     assert refused.json()["field"] == "id"
     assert shown(client)[0]["html"] == "<p>Question?</p>"
+    own = shown(client, posted["token"])[0]
+    assert own["editable"] is False  # the widget offers Delete only
+    assert own["editable_until"] is not None
 
 
 def test_gzip_refused_with_zero_quality_is_not_sent(make_client: MakeClient) -> None:

@@ -47,6 +47,11 @@
           });
         });
     }
+    // After a change redraws the thread, put focus back where the reader was working.
+    function focus(id) {
+      var target = (id && document.getElementById("comment-" + id)) || list;
+      target.tabIndex = -1; target.focus();
+    }
     function say(text) { status.textContent = ""; setTimeout(function () { status.textContent = text; }, 50); }
 
     function render(c, depth) {
@@ -66,7 +71,8 @@
         body.innerHTML = c.html;
         if (c.state == "approved" && depth < maxDepth) actions.appendChild(button("Reply", "reply", c.id));
         if (c.editable_until && new Date(c.editable_until) > NOW()) {
-          actions.append(button("Edit", "edit", c.id), button("Delete", "delete", c.id));
+          if (c.editable) actions.append(button("Edit", "edit", c.id));
+          actions.append(button("Delete", "delete", c.id));
         }
         art.append(meta, body, actions, el("div", "sdm-slot"));
         art.dataset.name = c.name;
@@ -82,8 +88,12 @@
     function load() {
       return call("GET", "comments?thread=" + encodeURIComponent(thread)).then(function (data) {
         maxDepth = data.max_depth;
+        // A reply form sits inside the thread: keep it out of the redraw, then put it back.
+        var replyTo = list.contains(form) && parent.value, slot;
+        if (replyTo) home.appendChild(form);
         list.textContent = "";
         list.appendChild(data.comments.length ? tree(data.comments, 1) : el("p", "sdm-empty", "No comments yet. Be the first to add one."));
+        if (replyTo) (slot = list.querySelector("#comment-" + replyTo + " .sdm-slot")) ? slot.appendChild(form) : resetForm();
         var h1 = document.querySelector(".md-content h1"), count = document.querySelector(".sdm-count");
         if (h1 && !count) {
           count = el("a", "sdm-count"); count.href = "#comments";
@@ -141,7 +151,7 @@
         try { localStorage.setItem(KEY, data.token); } catch (e) { /* private mode: edits unavailable */ }
         f.text.value = ""; resetForm();
         say(data.status == "approved" ? "Your comment is posted." : "Thanks! Your comment is awaiting moderation.");
-        return load();
+        return load().then(function () { focus(data.comment.id); });
       }).catch(function (e) {
         if (e.status == 422 && /form/.test(e.field || "")) formToken = null;
         if (!fieldError(e.field, e.detail)) say(e.detail || "Sorry, the comment could not be sent. Please try again.");
@@ -156,7 +166,7 @@
         parent.value = id; moveForm(art.querySelector(".sdm-slot"), art.dataset.name);
       } else if (action == "delete") {
         if (confirm("Delete your comment? This cannot be undone."))
-          call("DELETE", "comments/" + id).then(function () { say("Your comment was deleted."); return load(); }, function (e) { say(e.detail); });
+          call("DELETE", "comments/" + id).then(function () { say("Your comment was deleted."); return load().then(function () { focus(); }); }, function (e) { say(e.detail); });
       } else if (action == "edit") {
         var body = art.querySelector(".sdm-body"), box = el("div", "sdm-edit"), area = el("textarea");
         area.value = byId[id].text || ""; area.rows = 5; area.setAttribute("aria-label", "Edit your comment");
@@ -166,7 +176,7 @@
         load();
       } else if (action == "save") {
         call("PATCH", "comments/" + id, { text: art.querySelector(".sdm-edit textarea").value })
-          .then(function () { say("Your changes are saved."); return load(); }, function (e) { say(e.detail); });
+          .then(function (c) { say(c.state == "pending" ? "Saved. Your edit is awaiting moderation." : "Your changes are saved."); return load().then(function () { focus(id); }); }, function (e) { say(e.detail); });
       }
     });
 

@@ -1,0 +1,206 @@
+"""The strict build: the real site passes, and each broken page fails it with one clear line.
+
+Broken pages are tried on a tiny copy of the site (the real mkdocs.yml, overrides,
+includes and data, with a nav of three pages) so each build takes under a second
+and runs in its own temporary folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.site.conftest import mkdocs_build
+from tests.site.pages import ROOT
+
+TINY_NAV = """
+nav:
+  - Home: index.md
+  - About:
+      - A page: about/page.md
+  - Health:
+      - Checked page: health/checked.md
+  - Articles:
+      - blog/index.md
+"""
+
+DESCRIPTION = "A small page of the test site, long enough to meet the description rule."
+GOOD_FRONT = f'title: A page\ndescription: "{DESCRIPTION}"\nlast_reviewed: 2026-11-01\n'
+
+
+def page(front: str, body: str = "Some plain text.\n") -> str:
+    return f"---\n{front}---\n\n# A page\n\n## A section\n\n{body}"
+
+
+# Pages of the tiny site that builds cleanly; a case replaces or adds one file.
+TINY_DOCS = {
+    "index.md": page(
+        GOOD_FRONT + "health: true\nsources: [E1, E2]\n",
+        "Massage may help some people for a while [@E1]. Effects fade [@E2].\n\n"
+        "See [a page](about/page.md#a-section).\n",
+    ),
+    "about/page.md": page(GOOD_FRONT),
+    "health/.meta.yml": "health: true\n",
+    "health/checked.md": page(GOOD_FRONT + "sources: [E1, E2]\n", "Cited [@E1] and [@E2].\n"),
+    "blog/index.md": page(GOOD_FRONT.replace("A page", "Articles")),
+    "blog/posts/.meta.yml": "comments: true\n",
+}
+
+
+def make_tiny_site(root: Path, docs: dict[str, str]) -> Path:
+    """A copy of the site's configuration with the given docs/; returns its folder."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    # Keep everything (hooks, theme, plugins, extensions), replace only the nav.
+    root.joinpath("mkdocs.yml").write_text(config[: config.index("\nnav:\n")] + TINY_NAV, encoding="utf-8")
+    for folder in ("overrides", "includes", "data"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for relative, text in docs.items():
+        target = root / "docs" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+def future() -> str:
+    return (dt.date.today() + dt.timedelta(days=40)).isoformat()
+
+
+# (case, file written, its text, where the line must point, phrase of the reason)
+BROKEN = [
+    (
+        "missing-title",
+        "about/page.md",
+        page(GOOD_FRONT.replace("title: A page\n", "")),
+        "docs/about/page.md:1:",
+        "'title' is missing",
+    ),
+    (
+        "description-too-short",
+        "about/page.md",
+        page(GOOD_FRONT.replace(DESCRIPTION, "Too short.")),
+        "docs/about/page.md:3:",
+        "'description' is 10 characters long",
+    ),
+    (
+        "description-too-long",
+        "about/page.md",
+        page(GOOD_FRONT.replace(DESCRIPTION, DESCRIPTION * 3)),
+        "docs/about/page.md:3:",
+        "characters long; write 50–160 characters",
+    ),
+    (
+        "unknown-source-key",
+        "about/page.md",
+        page(GOOD_FRONT + "sources: [E1, NOPE9]\n", "Cited [@E1].\n"),
+        "docs/about/page.md:5:",
+        "unknown source key 'NOPE9'",
+    ),
+    (
+        "future-review-date",
+        "about/page.md",
+        page(GOOD_FRONT.replace("2026-11-01", future())),
+        "docs/about/page.md:4:",
+        "a date in the future",
+    ),
+    (
+        "impossible-month",
+        "about/page.md",
+        page(GOOD_FRONT.replace("2026-11-01", "2026-13-01")),
+        "docs/about/page.md:4:",
+        "impossible date",
+    ),
+    (
+        "day-first-date",
+        "about/page.md",
+        page(GOOD_FRONT.replace("2026-11-01", "26/11/2026")),
+        "docs/about/page.md:4:",
+        "not a date; write it as YYYY-MM-DD",
+    ),
+    (
+        "unknown-field",
+        "about/page.md",
+        page(GOOD_FRONT + "colour: blue\n"),
+        "docs/about/page.md:5:",
+        "unknown front-matter field 'colour'",
+    ),
+    (
+        "invalid-yaml",
+        "about/page.md",
+        page(GOOD_FRONT.replace("title: A page", "title: [A page")),
+        "docs/about/page.md:3:",
+        "front matter is not valid YAML",
+    ),
+    (
+        # Folder defaults fill the page's meta even when its own front matter is lost.
+        "invalid-yaml-in-health-folder",
+        "health/checked.md",
+        page(GOOD_FRONT.replace("title: A page", "title: [A page")),
+        "docs/health/checked.md:3:",
+        "front matter is not valid YAML",
+    ),
+    (
+        "citation-not-in-sources",
+        "about/page.md",
+        page(GOOD_FRONT + "sources: [E1]\n", "Cited [@E1] and [@E2].\n"),
+        "docs/about/page.md:12:",
+        "citation [@E2] is not in this page's 'sources'",
+    ),
+    (
+        "broken-link",
+        "about/page.md",
+        page(GOOD_FRONT, "See [the missing page](missing.md).\n"),
+        "'about/page.md'",
+        "'about/missing.md' is not found among documentation files",
+    ),
+    (
+        "missing-anchor",
+        "about/page.md",
+        page(GOOD_FRONT, "See [nowhere](#nowhere).\n"),
+        "'about/page.md'",
+        "there is no such anchor",
+    ),
+    (
+        "page-not-in-nav",
+        "about/orphan.md",
+        page(GOOD_FRONT),
+        "docs/about/orphan.md:1:",
+        "not in the nav",
+    ),
+    (
+        "health-page-without-sources",
+        "health/checked.md",
+        page(GOOD_FRONT),
+        "docs/health/checked.md:",
+        "health pages must list their 'sources'",
+    ),
+]
+
+
+def test_real_site_builds_strictly(built_site: Path) -> None:
+    # The fixture fails with the build's output if `mkdocs build --strict` fails.
+    assert (built_site / "index.html").is_file()
+    assert (built_site / "sitemap.xml").is_file()
+
+
+def test_tiny_site_builds_cleanly_before_any_page_is_broken(tmp_path: Path) -> None:
+    site = make_tiny_site(tmp_path, TINY_DOCS)
+    result = mkdocs_build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stdout
+    assert "WARNING" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("written", "text", "where", "reason"),
+    [pytest.param(*case[1:], id=case[0]) for case in BROKEN],
+)
+def test_strict_build_names_file_and_reason_on_one_line(
+    tmp_path: Path, written: str, text: str, where: str, reason: str
+) -> None:
+    site = make_tiny_site(tmp_path, {**TINY_DOCS, written: text})
+    result = mkdocs_build(site, tmp_path / "out")
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stdout, result.stdout
+    assert any(where in line and reason in line for line in result.stdout.splitlines()), result.stdout

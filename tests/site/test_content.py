@@ -1,0 +1,223 @@
+"""The content rules of the brief: the site map, sources on health pages, corrected claims,
+the glossary, California licensing and article authors.
+
+The corrected-claims rule itself lives in tests/site/claims.py; the tests below show
+it passing honest sentences and catching bad ones before running it on every page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+from tests.site import claims
+from tests.site.html_tree import parse_file
+from tests.site.pages import (
+    DOCS,
+    ROOT,
+    health_pages,
+    load_config,
+    nav_files,
+    page_meta,
+    readability,
+    source_pages,
+    split,
+)
+
+# Part 1 of the content brief: the site map every build must keep.
+SITE_MAP = [
+    "index.md",
+    "about/what-is-medical-massage.md",
+    "about/medical-vs-relaxation.md",
+    "about/benefits.md",
+    "about/techniques.md",
+    "about/san-diego.md",
+    "safety/index.md",
+    "safety/finding-a-therapist.md",
+    "safety/what-to-expect.md",
+    "safety/getting-the-most.md",
+    "evidence/index.md",
+    "evidence/low-back-pain.md",
+    "evidence/neck-pain.md",
+    "evidence/fibromyalgia.md",
+    "evidence/anxiety-stress.md",
+    "evidence/headaches-migraine.md",
+    "evidence/lymphedema.md",
+    "evidence/sports-recovery.md",
+    "evidence/other-conditions.md",
+    "evidence/claims-checked.md",
+    "faq.md",
+    "glossary.md",
+    "final-thoughts.md",
+    "site/sources.md",
+    "site/disclaimer.md",
+    "site/editorial-policy.md",
+    "site/comments-policy.md",
+    "site/privacy.md",
+]
+
+# The brief's glossary list (Part 1, "Glossary"), one entry per term it names.
+BRIEF_GLOSSARY = [
+    "CAMTC", "CMT", "CMP", "contraindication", "precaution", "deep vein thrombosis", "DVT",
+    "pulmonary embolism", "anticoagulant", "thrombocytopenia", "osteoporosis", "lymphedema",
+    "manual lymphatic drainage", "MLD", "complete decongestive therapy", "CDT", "fascia",
+    "myofascial release", "trigger point", "deep tissue massage", "Swedish massage", "sports massage",
+    "DOMS", "acute pain", "subacute pain", "chronic pain", "radiculopathy", "fibromyalgia",
+    "tension-type headache", "randomized controlled trial", "sham", "placebo", "systematic review",
+    "meta-analysis", "Cochrane review", "certainty of evidence", "GRADE", "letter of medical necessity",
+    "LMN", "HSA", "FSA",
+]  # fmt: skip
+
+
+def page_blocks(relative: str) -> list[tuple[str, str]]:
+    return readability().blocks((DOCS / relative).read_text(encoding="utf-8"))
+
+
+def md_blocks(markdown: str) -> list[tuple[str, str]]:
+    return readability().blocks(markdown)
+
+
+# -- Site map -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("relative", SITE_MAP)
+def test_site_map_page_exists_and_is_in_the_nav(relative: str) -> None:
+    assert (DOCS / relative).is_file()
+    assert relative in nav_files(load_config()["nav"])
+
+
+# -- Sources on health pages ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [page for page in health_pages()],
+)
+def test_health_page_cites_every_listed_source_and_at_least_two(
+    hooks: SimpleNamespace, relative: str
+) -> None:
+    register = yaml.safe_load((ROOT / "data" / "sources.yml").read_text(encoding="utf-8"))["sources"]
+    listed = [str(key) for key in page_meta(relative).get("sources") or []]
+    cited = {
+        match.group("key") for match in hooks.sources.CITE.finditer(split(relative)[1]) if match.group("key")
+    }
+    assert len(set(listed) & set(register)) >= 2, listed
+    assert sorted(set(listed) - cited) == [], "listed in front matter but never cited inline"
+
+
+# -- Corrected claims ---------------------------------------------------------------------
+
+HONEST = """\
+Drink water if you are thirsty, but not to "flush out toxins".
+
+We found no good evidence that it boosts immunity. We don't say massage cures, heals or detoxes.
+
+Some sites say massage lowers cortisol. A single session did not reduce cortisol.
+
+LMT stands for licensed massage therapist. It is a title used in other states.
+
+California has no state massage license. Therapists here are certified, not licensed.
+
+The brief marks some points as unverified. They include:
+
+- that massage speeds healing or prevents injuries.
+
+| What's claimed | What we say instead |
+|---|---|
+| Flushes out toxins | Drink water if you are thirsty |
+"""
+
+BAD = [
+    ("Regular massage helps flush out toxins.", "flush out toxins"),
+    ("Lymphatic drainage boosts your immune system.", "boosts immunity"),
+    ("Massage is not expensive and boosts immunity.", "boosts immunity"),
+    ("Massage lowers cortisol, so you feel calm.", "lowers cortisol"),
+    ("It improves circulation and removes lactic acid.", "improves circulation"),
+    ("It removes lactic acid after a run.", "removes lactic acid"),
+    ("Deep work breaks up scar tissue.", "breaks up scar tissue"),
+    ("Chronic pain responds well, with lasting relief.", "lasting relief"),
+    ("Book with a licensed massage therapist today.", "licensed massage therapist"),
+    ("Ask for an LMT when you call.", "LMT"),
+    ("Our approach is scientifically proven.", "scientifically proven"),
+    ("Medical massage cures sciatica.", "cures"),
+    ("Sports massage prevents injuries.", "prevents injuries"),
+]
+
+
+def test_corrected_claims_rule_passes_honest_sentences() -> None:
+    assert claims.stated_as_fact(md_blocks(HONEST)) == []
+    assert claims.calls_therapists_licensed(md_blocks(HONEST)) == []
+
+
+@pytest.mark.parametrize(("sentence", "phrase"), BAD)
+def test_corrected_claims_rule_catches_a_claim_stated_as_fact(sentence: str, phrase: str) -> None:
+    assert phrase in [finding.phrase for finding in claims.stated_as_fact(md_blocks(sentence + "\n"))]
+
+
+@pytest.mark.parametrize("relative", source_pages())
+def test_page_states_no_corrected_claim_as_fact(relative: str) -> None:
+    found = [
+        f"{finding.phrase!r} in: {finding.sentence}"
+        for finding in claims.stated_as_fact(page_blocks(relative))
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Therapists in California are licensed by the state.",
+        "San Diego's licensed therapists can help.",
+        "Every practitioner here is fully licensed.",
+        "Check your therapist's massage license.",
+    ],
+)
+def test_licensing_rule_catches_licensed_therapists(sentence: str) -> None:
+    assert claims.calls_therapists_licensed(md_blocks(sentence + "\n")) == [sentence]
+
+
+@pytest.mark.parametrize("relative", source_pages())
+def test_page_never_calls_california_therapists_licensed(relative: str) -> None:
+    assert claims.calls_therapists_licensed(page_blocks(relative)) == []
+
+
+# -- Glossary ---------------------------------------------------------------------------------
+
+
+def abbreviation_terms() -> list[str]:
+    text = (ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8")
+    return re.findall(r"^\*\[([^\]]+)\]:", text, re.MULTILINE)
+
+
+def test_glossary_page_lists_exactly_the_abbreviation_terms(built_site: Path) -> None:
+    terms = [dt.text() for dt in parse_file(built_site / "glossary/index.html").iter("dt")]
+    assert len(terms) == len(set(terms))
+    assert sorted(terms) == sorted(abbreviation_terms())
+
+
+@pytest.mark.parametrize("term", BRIEF_GLOSSARY)
+def test_brief_glossary_term_is_defined(term: str) -> None:
+    assert term in abbreviation_terms()
+
+
+# -- Articles ---------------------------------------------------------------------------------
+
+
+def test_every_article_is_by_the_editorial_team(built_site: Path) -> None:
+    authors = yaml.safe_load((DOCS / "blog" / ".authors.yml").read_text(encoding="utf-8"))["authors"]
+    assert authors["editorial-team"]["name"] == "Editorial team"
+    posts = [page for page in source_pages() if page.startswith("blog/posts/")]
+    assert len(posts) >= 3
+    for post in posts:
+        assert page_meta(post).get("authors") == ["editorial-team"], post
+        slug = page_meta(post).get("slug") or Path(post).stem
+        profile = next(
+            e
+            for e in parse_file(built_site / "blog" / slug / "index.html").iter("div")
+            if "md-post__authors" in e.classes()
+        )
+        assert [s.text() for s in profile.iter("strong")] == ["Editorial team"], post

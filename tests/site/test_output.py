@@ -1,0 +1,323 @@
+"""The built site's output: privacy (nothing loaded from other hosts), discovery files
+(sitemap, robots.txt, RSS, comments-pages.json), head metadata and JSON-LD, and the
+parts every health page must show (sources, review date, disclaimer link).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.site.html_tree import Element, parse_file
+from tests.site.pages import ROOT, health_pages, output_path, page_meta, source_pages
+
+# <link rel> values that name another document rather than load something.
+NAVIGATIONAL_RELS = {"canonical", "alternate", "prev", "next", "author", "license", "help"}
+# Attributes that make the browser fetch a resource, per element.
+LOADING_ATTRS = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "iframe": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "object": ("data",),
+    "embed": ("src",),
+    "input": ("src",),
+}
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
+CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?['"]?([^'");\s]+)""")
+
+
+@pytest.fixture(scope="module")
+def trees(built_pages: list[Path], built_site: Path) -> dict[str, Element]:
+    """Every built page parsed once, keyed by its path in the site ("faq/index.html")."""
+    return {path.relative_to(built_site).as_posix(): parse_file(path) for path in built_pages}
+
+
+@pytest.fixture(scope="module")
+def site_url(trees: dict[str, Element]) -> str:
+    """The site_url the build used, read back from the home page's canonical link."""
+    return canonical(trees["index.html"])
+
+
+def canonical(tree: Element) -> str:
+    links = [link.attrs["href"] for link in tree.iter("link") if link.attrs.get("rel") == "canonical"]
+    assert len(links) == 1, links
+    return links[0]
+
+
+def meta_content(tree: Element, key: str) -> str:
+    for meta in tree.iter("meta"):
+        if key in (meta.attrs.get("name"), meta.attrs.get("property")):
+            return meta.attrs.get("content", "")
+    return ""
+
+
+def page_url(site: str, built: str) -> str:
+    return site + built.removesuffix("index.html")
+
+
+def json_ld(tree: Element) -> dict[str, dict]:
+    """The page's JSON-LD graph keyed by @type (each type appears once)."""
+    scripts = [s for s in tree.iter("script") if s.attrs.get("type") == "application/ld+json"]
+    assert len(scripts) == 1
+    graph = json.loads(scripts[0].raw_text())["@graph"]
+    return {node["@type"]: node for node in graph}
+
+
+def read_xml(path: Path) -> ET.Element:
+    return ET.parse(path).getroot()  # noqa: S314 (the site's own build output)
+
+
+def is_foreign(url: str, site_host: str) -> bool:
+    url = url.strip()
+    if url.startswith(("data:", "blob:", "#")):
+        return False
+    return urlsplit(url).netloc not in ("", site_host)
+
+
+def loaded_urls(tree: Element) -> list[str]:
+    """Every URL the page makes the browser fetch by itself (not <a href>)."""
+    urls: list[str] = []
+    for element in tree.iter():
+        rels = set(element.attrs.get("rel", "").lower().split())
+        if element.tag == "link" and not rels <= NAVIGATIONAL_RELS:
+            urls.append(element.attrs.get("href", ""))
+        for attribute in LOADING_ATTRS.get(element.tag, ()):
+            value = element.attrs.get(attribute, "")
+            # srcset: "a.png 1x, b.png 2x"
+            urls += [part.split()[0] for part in value.split(",") if part.strip()]
+        if element.tag == "style":
+            urls += css_urls(element.raw_text())
+        urls += CSS_URL.findall(element.attrs.get("style", ""))
+    return urls
+
+
+def css_urls(css: str) -> list[str]:
+    return CSS_URL.findall(css) + CSS_IMPORT.findall(css)
+
+
+# -- Nothing is loaded from another host ----------------------------------------------
+
+
+def test_pages_load_nothing_from_other_hosts(trees: dict[str, Element], site_url: str) -> None:
+    host = urlsplit(site_url).netloc
+    foreign = {
+        f"{page}: {url}" for page, tree in trees.items() for url in loaded_urls(tree) if is_foreign(url, host)
+    }
+    assert not foreign, sorted(foreign)
+
+
+def test_stylesheets_load_nothing_from_other_hosts(built_site: Path, site_url: str) -> None:
+    host = urlsplit(site_url).netloc
+    sheets = sorted(built_site.rglob("*.css"))
+    assert any(sheet.name == "site.css" for sheet in sheets)
+    foreign = {
+        f"{sheet.relative_to(built_site)}: {url}"
+        for sheet in sheets
+        for url in css_urls(sheet.read_text(encoding="utf-8"))
+        if is_foreign(url, host)
+    }
+    assert not foreign, sorted(foreign)
+
+
+def test_the_foreign_load_check_catches_a_font_stylesheet(site_url: str) -> None:
+    from tests.site.html_tree import parse
+
+    tree = parse(
+        '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">'
+        '<a href="https://example.org/">a link is fine</a><div style="background:url(//cdn.example/x.png)">'
+    )
+    host = urlsplit(site_url).netloc
+    assert [url for url in loaded_urls(tree) if is_foreign(url, host)] == [
+        "https://fonts.googleapis.com/css?family=Roboto",
+        "//cdn.example/x.png",
+    ]
+
+
+# -- sitemap.xml, robots.txt ---------------------------------------------------------------
+
+
+def test_sitemap_lists_every_built_page_except_404(
+    built_site: Path, trees: dict[str, Element], site_url: str
+) -> None:
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = read_xml(built_site / "sitemap.xml")
+    listed = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
+    # Material's blog archive and category pages are in the sitemap too; only 404 is not.
+    expected = {page_url(site_url, page) for page in trees if page != "404.html"}
+    assert len(listed) == len(set(listed))
+    assert set(listed) == expected
+
+
+def test_robots_txt_points_at_the_sitemap(built_site: Path, site_url: str) -> None:
+    lines = (built_site / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert f"Sitemap: {site_url}sitemap.xml" in lines
+    assert "Disallow: /api/" in lines
+
+
+# -- Head metadata and JSON-LD ------------------------------------------------------------
+
+
+def test_every_page_has_description_and_social_tags(trees: dict[str, Element], site_url: str) -> None:
+    missing = [
+        f"{page}: {key}"
+        for page, tree in trees.items()
+        for key in ("description", "og:title", "og:description", "og:image", "twitter:card")
+        if not meta_content(tree, key).strip()
+    ]
+    assert not missing
+    wrong_canonical = [
+        page
+        for page, tree in trees.items()
+        if page != "404.html" and canonical(tree) != page_url(site_url, page)
+    ]
+    assert not wrong_canonical
+
+
+def test_meta_description_is_the_front_matter_description(trees: dict[str, Element]) -> None:
+    for source in source_pages():
+        assert meta_content(trees[output_path(source)], "description") == page_meta(source)["description"]
+
+
+def test_social_image_exists_in_the_built_site(
+    trees: dict[str, Element], built_site: Path, site_url: str
+) -> None:
+    image = meta_content(trees["index.html"], "og:image")
+    assert image.startswith(site_url)
+    assert (built_site / image.removeprefix(site_url)).is_file()
+
+
+def test_every_page_has_json_ld_breadcrumbs_ending_at_itself(
+    trees: dict[str, Element], site_url: str
+) -> None:
+    for page, tree in trees.items():
+        if page == "404.html":
+            continue
+        trail = json_ld(tree)["BreadcrumbList"]["itemListElement"]
+        assert trail[0]["item"] == site_url, page
+        assert trail[-1]["item"] == canonical(tree), page
+        assert [item["position"] for item in trail] == list(range(1, len(trail) + 1)), page
+
+
+def test_home_page_describes_the_website(trees: dict[str, Element], site_url: str) -> None:
+    assert json_ld(trees["index.html"])["WebSite"]["url"] == site_url
+
+
+def test_medical_web_page_markup_only_and_always_on_health_pages(trees: dict[str, Element]) -> None:
+    health = {output_path(source): source for source in health_pages()}
+    assert {"index.html", "faq/index.html", "safety/index.html"} <= set(health)
+    for page, tree in trees.items():
+        if page == "404.html":
+            continue
+        graph = json_ld(tree)
+        if page not in health:
+            assert "MedicalWebPage" not in graph, page
+            continue
+        medical = graph["MedicalWebPage"]
+        assert medical["lastReviewed"] == page_meta(health[page])["last_reviewed"].isoformat(), page
+        assert medical["about"], page
+        assert medical["audience"]["audienceType"], page
+        assert medical["url"] == canonical(tree), page
+
+
+def test_faq_markup_asks_exactly_the_visible_questions(trees: dict[str, Element]) -> None:
+    tree = trees["faq/index.html"]
+    article = next(e for e in tree.iter("article") if "md-content__inner" in e.classes())
+    visible = [
+        summary.text()
+        for details in top_level(article, "details")
+        if "question" in details.classes()  # `??? question` blocks; other collapsibles are not FAQ
+        for summary in details.children
+        if isinstance(summary, Element) and summary.tag == "summary"
+    ]
+    marked_up = [question["name"] for question in json_ld(tree)["FAQPage"]["mainEntity"]]
+    assert len(visible) >= 5
+    assert marked_up == visible
+
+
+def top_level(root: Element, tag: str) -> list[Element]:
+    """Elements with this tag that are not inside another one of the same tag."""
+    found: list[Element] = []
+    for child in root.children:
+        if isinstance(child, Element):
+            found += [child] if child.tag == tag else top_level(child, tag)
+    return found
+
+
+# -- What every health page shows ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", health_pages())
+def test_health_page_shows_sources_review_date_and_disclaimer(trees: dict[str, Element], source: str) -> None:
+    tree = trees[output_path(source)]
+    # Heading text ends with Material's "¶" permalink.
+    headings = [h.text().removesuffix("¶").strip() for h in tree.iter("h2") if h.attrs.get("id") == "sources"]
+    assert headings == ["Sources"]
+    review = next(e for e in tree.iter("aside") if "sdm-review" in e.classes())
+    assert "Last reviewed" in review.text()
+    times = [t.attrs.get("datetime") for t in review.iter("time")]
+    assert times == [page_meta(source)["last_reviewed"].isoformat()]
+    assert any(a.attrs.get("href", "").endswith("site/disclaimer/") for a in review.iter("a"))
+
+
+# -- Search waits until it is opened ------------------------------------------------------------
+
+
+def test_search_index_is_held_back_on_every_page(trees: dict[str, Element], built_site: Path) -> None:
+    lazy = (ROOT / "overrides/assets/javascripts/lazy-search.js").read_text(encoding="utf-8").strip()
+    for page, tree in trees.items():
+        scripts = list(tree.iter("script"))
+        holder = next(i for i, s in enumerate(scripts) if lazy in s.raw_text())
+        bundle = next(i for i, s in enumerate(scripts) if "/bundle." in s.attrs.get("src", ""))
+        assert holder < bundle, f"{page}: the index must be held back before Material's bundle runs"
+        config = json.loads(next(s for s in scripts if s.attrs.get("id") == "__config").raw_text())
+        worker = re.fullmatch(
+            r"(?:/|(?:\.\./)*)assets/javascripts/search-worker\.js\?src=(workers/search\.[\w.]+\.js)",
+            config["search"],
+        )
+        assert worker, f"{page}: {config['search']}"
+        assert (built_site / "assets/javascripts" / worker.group(1)).is_file()
+
+
+# -- RSS and the comments list -------------------------------------------------------------
+
+
+def articles() -> list[str]:
+    return [s for s in source_pages() if s.startswith("blog/posts/") and not page_meta(s).get("draft")]
+
+
+def test_rss_feed_lists_every_article(built_site: Path, site_url: str) -> None:
+    channel = read_xml(built_site / "feed_rss_created.xml").find("channel")
+    assert channel is not None
+    links = [item.findtext("link") for item in channel.findall("item")]
+    assert sorted(links) == sorted(page_url(site_url, output_path(post)) for post in articles())
+
+
+def test_comments_pages_file_lists_exactly_the_pages_with_comments(
+    built_site: Path, trees: dict[str, Element]
+) -> None:
+    threads = json.loads((built_site / "comments-pages.json").read_text(encoding="utf-8"))["threads"]
+    expected = {}
+    for source in source_pages():
+        meta = page_meta(source)
+        if meta.get("comments") is True:
+            url = "/" + output_path(source).removesuffix("index.html")
+            expected[meta.get("comments_id") or url] = url
+    assert len(expected) >= 3
+    assert {thread: entry["url"] for thread, entry in threads.items()} == expected
+    # And the widget is on those pages, with the same thread id, and nowhere else.
+    on_pages = {
+        "/" + page.removesuffix("index.html"): section.attrs["data-thread"]
+        for page, tree in trees.items()
+        for section in tree.iter("section")
+        if "sdm-comments" in section.classes()
+    }
+    assert on_pages == {url: thread for thread, url in expected.items()}
