@@ -151,8 +151,15 @@ def thread_view(
         nodes[row.id] = node_
         parent = nodes.get(row.parent_id) if row.parent_id else None
         (parent["replies"] if parent else roots).append(node_)
-    if settings.moderation is ModerationMode.ALL:
-        _freeze_answered(roots)
+    if settings.moderation is ModerationMode.ALL and token_hash is not None:
+        answered = set(
+            session.scalars(
+                select(Comment.parent_id)
+                .join(Thread)
+                .where(Thread.key == page.thread, Comment.parent_id.is_not(None))
+            )
+        )
+        _freeze_answered(roots, answered)
     return {
         "thread": page.thread,
         "title": page.title,
@@ -184,12 +191,12 @@ def node(row: Comment, token_hash: str | None, now: dt.datetime, window: dt.time
     }
 
 
-def _freeze_answered(nodes: list[dict[str, Any]]) -> None:
-    """An approved comment that has replies can be deleted but no longer edited (see edit())."""
+def _freeze_answered(nodes: list[dict[str, Any]], answered: set[int | None]) -> None:
+    """An approved comment with any reply can be deleted but no longer edited (see edit())."""
     for item in nodes:
-        if item["state"] == "approved" and item["replies"]:
+        if item["state"] == "approved" and item["id"] in answered:
             item["editable"] = False
-        _freeze_answered(item["replies"])
+        _freeze_answered(item["replies"], answered)
 
 
 def _prune(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,0 +1,144 @@
+"""A flood of posts from one client is held to the rate limit without slowing readers.
+
+With the default limits (5 a minute, 30 an hour) one client posts 1,000 comments as
+fast as it can (its own process, four connections): only the limit gets through,
+every other attempt is 429 with a Retry-After. Meanwhile another client keeps reading
+a thread; its p99 latency must stay within twice the p99 of the same reads unloaded.
+
+Unloaded reads are measured first, as a baseline. But on a shared two-core machine
+other work moves latency more than a flood does, so the comparison that decides is
+made within the flood: the flooder is paused (SIGSTOP) and resumed in alternating
+quarter-second slices, and reads in running slices are compared with reads in paused
+ones, taken under the same background load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from comments_service.app import create_app
+from comments_service.settings import Settings
+from tests.reliability.service import (
+    ROOT,
+    SECRET,
+    comment,
+    environment,
+    form_token,
+    p99,
+    serving,
+    write_pages,
+)
+
+FLOOD = 1_000
+BASELINE_READS = 600
+SLICE, SETTLE = 0.25, 0.03  # seconds; reads in the first SETTLE of a slice are not counted
+PER_MINUTE, PER_HOUR = 5, 30
+
+
+def _read(client: httpx.Client, base: str) -> float:
+    started = time.perf_counter()
+    response = client.get(f"{base}/api/comments", params={"thread": "articles/first"})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200, response.text
+    return elapsed
+
+
+def _reads_during(client: httpx.Client, base: str, flood: subprocess.Popen[str]) -> tuple[list, list]:
+    """(paused, running) read times, alternating slices until the flood is over."""
+    paused: list[float] = []
+    running: list[float] = []
+    flooding = True
+    try:
+        while flood.poll() is None:
+            os.kill(flood.pid, signal.SIGCONT if flooding else signal.SIGSTOP)
+            started = time.perf_counter()
+            while (now := time.perf_counter()) < started + SLICE:
+                elapsed = _read(client, base)
+                if now >= started + SETTLE:
+                    (running if flooding else paused).append(elapsed)
+            flooding = not flooding
+    finally:
+        if flood.poll() is None:
+            os.kill(flood.pid, signal.SIGCONT)  # never leave it stopped
+    return paused, running
+
+
+def _seed_thread(database_url: str, folder: Path) -> None:
+    """A thread worth reading, written in-process before the service starts (no limit used)."""
+    settings = Settings(
+        database_url=database_url,
+        secret_key=SECRET,
+        pages_file=write_pages(folder),
+        moderation="none",
+        min_submit_seconds=0,
+        rate_per_minute=0,
+        rate_per_hour=0,
+    )
+    with TestClient(create_app(settings)) as client:
+        for number in range(20):
+            body = comment(
+                "articles/first", f"Useful note {number}: *warm up* first.", form_token(client, "")
+            )
+            assert client.post("/api/comments", json=body).status_code == 201
+
+
+@pytest.mark.reliability
+def test_flood_is_held_to_the_rate_limit_and_readers_stay_fast(
+    database_url: str, tmp_path: Path, figures: Any
+) -> None:
+    env = environment(database_url, write_pages(tmp_path), moderation="none")  # default limits
+    _seed_thread(database_url, tmp_path)
+    with serving(env, tmp_path / "serve.log", workers=2) as service, httpx.Client(timeout=30) as reader:
+        for _ in range(50):  # warm up both workers and the read cache
+            _read(reader, service.url)
+        baseline = [_read(reader, service.url) for _ in range(BASELINE_READS)]
+        flood = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.flood_client", service.url, str(FLOOD), "4"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert flood.stdout is not None
+            assert flood.stdout.readline().strip() == "ready"
+            paused, running = _reads_during(reader, service.url, flood)
+            result = json.loads(flood.stdout.read().strip().splitlines()[-1])
+        finally:
+            flood.kill()
+            flood.wait()
+    statuses = {int(code): count for code, count in result["statuses"].items()}
+    accepted = statuses.pop(201, 0) + statuses.pop(202, 0)
+    refused = statuses.pop(429, 0)
+    # A flood that straddles a minute boundary may use two minute windows.
+    windows = int(result["ended"] // 60 - result["started"] // 60) + 1
+    ratio = p99(running) / p99(paused)
+    figures(
+        posts=FLOOD,
+        accepted=accepted,
+        refused_429=refused,
+        other_statuses=statuses or 0,
+        minute_windows=windows,
+        baseline_p99_ms=round(p99(baseline) * 1000, 2),
+        paused_p99_ms=round(p99(paused) * 1000, 2),
+        loaded_p99_ms=round(p99(running) * 1000, 2),
+        ratio=round(ratio, 2),
+        ratio_to_baseline=round(p99(running) / p99(baseline), 2),
+        reads=f"{len(baseline)}+{len(paused)}+{len(running)}",
+    )
+    assert not statuses, f"statuses other than 201/202/429: {statuses}"
+    assert accepted + refused == FLOOD
+    assert PER_MINUTE <= accepted <= min(PER_HOUR, PER_MINUTE * windows)
+    assert len(result["retry_after"]) == refused
+    assert all(value is not None and 1 <= value <= 3600 for value in result["retry_after"])
+    assert ratio <= 2, f"reads slowed down {ratio:.1f}x under the flood"
