@@ -17,7 +17,7 @@ from . import __version__, errors
 from .cache import ThreadCache
 from .db import make_engine, migrate, session_factory
 from .maintenance import run_forever
-from .middleware import BodyLimit, SecurityHeaders
+from .middleware import BodyLimit, FloodGate, SecurityHeaders
 from .pages import Pages
 from .routers import admin, api, discussion
 from .security import Signer
@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(discussion.router)
     app.include_router(admin.router)
+    # Innermost of the middleware: its 429s still get CORS and security headers.
+    app.add_middleware(FloodGate, services=svc)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
