@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     DateTime,
     Enum,
     ForeignKey,
@@ -87,7 +88,7 @@ class RateCounter(Base):
 
     client: Mapped[str] = mapped_column(String(64), primary_key=True)  # HMAC of the address
     window: Mapped[str] = mapped_column(String(16), primary_key=True)  # "minute" / "hour" / "login"
-    started: Mapped[int] = mapped_column(Integer, primary_key=True)  # window start, Unix seconds
+    started: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # window start, Unix seconds
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -1,7 +1,8 @@
 """Posting a comment, step by step, for both the JSON API and the no-JavaScript form.
 
-Cheap checks first (honeypot, page, form age), then the rate limit (its own
-committed transaction, so refused attempts still count), then the write.
+Cheap checks first (honeypot, page, form age), then the rate limit in its own
+committed transaction (an attempt within the limit counts even if the write is then
+refused, say as a duplicate; one over the limit is refused and not counted), then the write.
 """
 
 from __future__ import annotations

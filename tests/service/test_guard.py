@@ -201,3 +201,11 @@ def test_trusted_proxy_that_is_not_an_ip_network_is_refused_at_startup(proxy: st
     # Found by these tests: a host name here made every post fail with 500 at request time.
     with pytest.raises(ValueError, match="trusted_proxies"):
         Settings(secret_key="test-secret-key", trusted_proxies=[proxy])
+
+
+def test_rate_limits_keep_working_after_january_2038(session: Session) -> None:
+    after_2038 = 2**31 + 120.0  # past what a 32-bit INTEGER column can hold
+    check_rate(session, "alice", PER_MINUTE, now=after_2038)
+    check_rate(session, "alice", PER_MINUTE, now=after_2038 + 1)
+    with pytest.raises(Refused):
+        check_rate(session, "alice", PER_MINUTE, now=after_2038 + 2)
