@@ -1,0 +1,382 @@
+"""Page weight: what a first view costs, against Material's defaults.
+
+Builds the real site and serves it with the real comments service
+(`comments serve --site`), seeds the first article with 50 approved comments
+through the API, then loads three pages in headless Chromium with a cold cache
+(a fresh browser context each): the home page, that article and the FAQ. For
+each page it records requests, transferred (compressed) bytes, requests to any
+host other than 127.0.0.1/localhost, and what loads only when search opens
+(pressing "/" focuses the search box).
+
+The same docs are also built with Material's defaults (theme material, default
+font, default search and blog plugins, no overrides, no hooks) and served by the
+same server, so compression is alike. Chromium cannot reach other hosts here
+(every name but 127.0.0.1 and localhost fails to resolve), so third-party
+requests are counted as attempted; the Google Fonts stylesheet would also pull
+its font files when online.
+
+Goal: article first view <= 80 KB and 0 third-party requests.
+
+    .venv/bin/python bench/page_weight.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PYTHON,
+    ROOT,
+    VENV_BIN,
+    Server,
+    build_real_site,
+    comment_text,
+    free_port,
+    goal,
+    markdown_extensions_block,
+    mkdocs_env,
+    nav_section,
+    print_summary,
+    ratio,
+    save_results,
+    table,
+)
+
+ARTICLE = "/blog/medical-massage-in-san-diego/"
+THREAD = "articles/medical-massage-in-san-diego"
+COMMENTS = 50
+GOAL_KB = 80.0
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def service_env(database: Path, **settings: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "COMMENTS_DATABASE_URL": f"sqlite:///{database}",
+            "COMMENTS_SECRET_KEY": "bench-page-weight-secret-key-0123456789",
+        }
+    )
+    env.update({f"COMMENTS_{key.upper()}": value for key, value in settings.items()})
+    return env
+
+
+def serve(site: Path, database: Path, port: int, name: str, **settings: str) -> Server:
+    return Server(
+        name,
+        [
+            str(VENV_BIN / "comments"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--site",
+            str(site),
+        ],
+        f"http://127.0.0.1:{port}/api/health",
+        env=service_env(database, **settings),
+        cwd=database.parent,
+    )
+
+
+def seed(base: str) -> None:
+    """50 approved comments on the article, 10 of them replies, through the JSON API."""
+
+    def call(method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        request = urllib.request.Request(
+            base + path,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    token = call("GET", "/api/form-token")["token"]
+    ids: list[int] = []
+    for n in range(COMMENTS):
+        parent = ids[n % len(ids)] if n % 5 == 4 and ids else None
+        posted = call(
+            "POST",
+            "/api/comments",
+            {
+                "thread": THREAD,
+                "parent": parent,
+                "name": f"Reader {n + 1}",
+                "text": comment_text(f"article-{n}"),
+                "website": "",
+                "form_token": token,
+            },
+        )
+        if posted["status"] != "approved":
+            raise RuntimeError(f"seeded comment not approved: {posted}")
+        if parent is None:
+            ids.append(int(posted["comment"]["id"]))
+
+
+def build_bare(work: Path) -> Path:
+    """The same docs with Material's defaults: default font and search, blog plugin defaults."""
+    config = work / "mkdocs-material-defaults.yml"
+    config.write_text(
+        "site_name: Medical Massage San Diego\n"
+        "site_url: http://127.0.0.1:8000/\n"
+        f"docs_dir: {ROOT / 'docs'}\n"
+        "theme:\n  name: material\n"
+        "plugins:\n  - search\n  - blog\n" + markdown_extensions_block() + nav_section(),
+        encoding="utf-8",
+    )
+    out = work / "site-material"
+    # cwd=ROOT: pymdownx.snippets finds includes/ relative to the working directory.
+    subprocess.run(
+        [PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)],
+        cwd=ROOT,
+        env=mkdocs_env(),
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+    return out
+
+
+def article_path(site: Path) -> str:
+    """Material's default post URL has the date in it; find the article wherever it went."""
+    slug = ARTICLE.strip("/").split("/")[-1]
+    found = sorted(site.glob(f"blog/**/{slug}/index.html"))
+    if not found:
+        raise RuntimeError(f"{slug} not found in {site}")
+    return "/" + found[0].parent.relative_to(site).as_posix() + "/"
+
+
+def measure_page(browser: Any, url: str) -> dict[str, Any]:
+    """One cold-cache view of `url`, then open search; every request with its bytes and phase."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    phase = {"now": "first"}
+    records: dict[Any, dict[str, Any]] = {}
+
+    def on_request(request: Any) -> None:
+        if request.url.startswith(("data:", "blob:")):
+            return
+        records[request] = {
+            "url": request.url,
+            "type": request.resource_type,
+            "phase": phase["now"],
+            "third_party": urlsplit(request.url).hostname not in LOCAL_HOSTS,
+            "bytes": 0,
+            "failed": None,
+        }
+
+    def on_finished(request: Any) -> None:
+        if request in records:
+            sizes = request.sizes()
+            size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            # Chromium reports a worker's own script without its body; the declared
+            # (compressed) length fills that in.
+            response = request.response()
+            declared = int(response.headers.get("content-length", 0) or 0) if response else 0
+            records[request]["bytes"] = max(size, declared + sizes["responseHeadersSize"])
+
+    def on_failed(request: Any) -> None:
+        if request in records:
+            records[request]["failed"] = request.failure
+
+    context.on("request", on_request)
+    context.on("requestfinished", on_finished)
+    context.on("requestfailed", on_failed)
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)  # late requests: the comments thread, the search worker
+    phase["now"] = "search"
+    page.keyboard.press("/")  # Material's shortcut: open search and focus the query field
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)  # the index arrives, the worker loads the real search code
+    searchable = page.evaluate(
+        "() => { const q = document.querySelector('[data-md-component=search-query]');"
+        " return !!q && document.activeElement === q; }"
+    )
+    page.keyboard.type("massage")
+    page.wait_for_timeout(1000)
+    results = page.evaluate("() => document.querySelectorAll('.md-search-result__item').length")
+    context.close()
+    items = list(records.values())
+
+    def summary(phase_name: str) -> dict[str, Any]:
+        chosen = [r for r in items if r["phase"] == phase_name]
+        return {
+            "requests": len(chosen),
+            "bytes": sum(r["bytes"] for r in chosen),
+            "third_party": sum(r["third_party"] for r in chosen),
+            "failed": sum(r["failed"] is not None for r in chosen),
+        }
+
+    return {
+        "url": url,
+        "first": summary("first"),
+        "search": summary("search"),
+        "search_focused": bool(searchable),
+        "search_results": int(results),
+        "requests": items,
+    }
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="bench-weight-"))
+    results: dict[str, Any] = {"goal_kb": GOAL_KB, "comments_on_article": COMMENTS}
+    try:
+        print("Building the site and the Material-defaults site", flush=True)
+        ours_site = work / "site"
+        build_real_site(ours_site)
+        bare_site = build_bare(work)
+        ours_db, bare_db = work / "ours.sqlite3", work / "material.sqlite3"
+
+        port = free_port()
+        with serve(
+            ours_site,
+            ours_db,
+            port,
+            "weight-seed",
+            moderation="none",
+            rate_per_minute="0",
+            rate_per_hour="0",
+            min_submit_seconds="0",
+        ):
+            seed(f"http://127.0.0.1:{port}")
+        print(f"Seeded {COMMENTS} approved comments on {ARTICLE}", flush=True)
+
+        ours_port, bare_port = free_port(), free_port()
+        pages = {
+            "home": ("/", "/"),
+            "article": (ARTICLE, article_path(bare_site)),
+            "faq": ("/faq/", "/faq/"),
+        }
+        # Production settings for the measured server (moderation on, default limits).
+        with (
+            serve(ours_site, ours_db, ours_port, "weight-ours"),
+            serve(bare_site, bare_db, bare_port, "weight-material"),
+            sync_playwright() as p,
+        ):
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                for name, (ours_path, bare_path) in pages.items():
+                    for label, port_, path in (
+                        ("ours", ours_port, ours_path),
+                        ("material", bare_port, bare_path),
+                    ):
+                        measured = measure_page(browser, f"http://127.0.0.1:{port_}{path}")
+                        results.setdefault(name, {})[label] = measured
+                        first, search = measured["first"], measured["search"]
+                        print(
+                            f"  {name:8s} {label:9s} first view {first['requests']:3d} requests "
+                            f"{first['bytes'] / 1024:7.1f} KB, third-party {first['third_party']}; "
+                            f"search opens: +{search['requests']} requests {search['bytes'] / 1024:.1f} KB "
+                            f"({measured['search_results']} results)",
+                            flush=True,
+                        )
+            finally:
+                browser.close()
+        results["elapsed_seconds"] = time.perf_counter() - started
+
+        rows, search_rows = [], []
+        for name in pages:
+            ours, bare = results[name]["ours"], results[name]["material"]
+            rows.append(
+                [
+                    name,
+                    ours["first"]["requests"],
+                    bare["first"]["requests"],
+                    ours["first"]["bytes"] / 1024,
+                    bare["first"]["bytes"] / 1024,
+                    ratio(ours["first"]["bytes"], bare["first"]["bytes"]),
+                    ours["first"]["third_party"],
+                    bare["first"]["third_party"],
+                ]
+            )
+            search_rows.append(
+                [
+                    name,
+                    ours["search"]["requests"],
+                    ours["search"]["bytes"] / 1024,
+                    bare["search"]["requests"],
+                    bare["search"]["bytes"] / 1024,
+                    ours["search_results"],
+                    bare["search_results"],
+                ]
+            )
+        article = results["article"]["ours"]["first"]
+        third = sum(
+            results[name]["ours"][phase]["third_party"] for name in pages for phase in ("first", "search")
+        )
+        tables = [
+            table(
+                "First view, cold cache (transferred bytes, compressed; ours = this site, "
+                "material = same docs with Material's defaults)",
+                ["page", "ours req", "mat req", "ours KB", "mat KB", "KB ratio", "ours 3rd", "mat 3rd"],
+                rows,
+            ),
+            table(
+                "Loaded only when search opens (press '/'), and results for 'massage'",
+                ["page", "ours +req", "ours +KB", "mat +req", "mat +KB", "ours hits", "mat hits"],
+                search_rows,
+            ),
+        ]
+        by_type: dict[str, list[int]] = {}
+        for r in results["article"]["ours"]["requests"]:
+            if r["phase"] == "first":
+                entry = by_type.setdefault(r["type"], [0, 0])
+                entry[0] += 1
+                entry[1] += r["bytes"]
+        tables.append(
+            table(
+                f"Article first view by resource type (ours, {COMMENTS} comments)",
+                ["type", "requests", "KB"],
+                [
+                    [kind, n, size / 1024]
+                    for kind, (n, size) in sorted(by_type.items(), key=lambda kv: -kv[1][1])
+                ],
+            )
+        )
+        widget = sum(
+            r["bytes"]
+            for r in results["article"]["ours"]["requests"]
+            if r["phase"] == "first" and re.search(r"/api/comments\?|comments\.(js|css)$", r["url"])
+        )
+        results["article_comments_widget_bytes"] = widget
+        notes = [
+            goal(
+                f"article first view <= {GOAL_KB:.0f} KB",
+                article["bytes"] / 1024 <= GOAL_KB,
+                f"{article['bytes'] / 1024:.1f} KB in {article['requests']} requests",
+            ),
+            f"  of which the comments widget (thread, comments.js, comments.css): {widget / 1024:.1f} KB; "
+            f"without it: {(article['bytes'] - widget) / 1024:.1f} KB",
+            goal("0 third-party requests (all three pages, search included)", third == 0, f"{third}"),
+            "Material's defaults: third-party requests are attempts (no network here); online, the Google "
+            "Fonts stylesheet also loads the font files.",
+            f"Total time of this benchmark: {results['elapsed_seconds']:.0f} s.",
+        ]
+        save_results("page_weight", results)
+        print_summary("page_weight", tables, notes)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
