@@ -12,9 +12,10 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.telemetry import TelemetryConfig
 
 from . import __version__, errors
-from .cache import ThreadCache
+from .cache import PublicThreads
 from .db import make_engine, migrate, session_factory
 from .maintenance import run_forever
 from .middleware import BodyLimit, FloodGate, SecurityHeaders
@@ -26,17 +27,26 @@ from .settings import Settings
 from .shell import Shell
 from .site import site_app
 
+TELEMETRY_OFF: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
+    sessions = session_factory(engine)
     svc = Services(
         settings=settings,
         engine=engine,
-        sessions=session_factory(engine),
+        sessions=sessions,
         signer=Signer(settings.resolved_secret()),
         pages=Pages(settings.pages_file),
-        cache=ThreadCache(),
+        threads=PublicThreads(engine, sessions, settings),
         shell=Shell(settings.site_dir),
     )
 
@@ -49,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             housekeeping.cancel()
+            svc.threads.close()
             engine.dispose()
 
     app = FastAPI(
@@ -59,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        # No tracking: FastAPI's built-in OpenTelemetry stays off, whatever the environment says.
+        telemetry=TELEMETRY_OFF,
     )
     app.state.services = svc
     errors.install(app)

@@ -15,6 +15,14 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from . import store
+from .pages import PageInfo
+from .settings import Settings
+
 
 @dataclass(frozen=True)
 class Body:
@@ -54,3 +62,56 @@ class ThreadCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)
+
+
+class PublicThreads:
+    """What anyone without an edit token sees of a thread, served from memory while its version holds.
+
+    Checking the version is one indexed read. On SQLite it runs on the event loop,
+    through one autocommit connection kept for it: a few microseconds, where handing
+    it to a worker thread costs a good part of a millisecond. PostgreSQL is a network
+    round trip away, so there it runs in a worker thread like every other query.
+    """
+
+    def __init__(self, engine: Engine, sessions: sessionmaker[Session], settings: Settings):
+        self._engine, self._sessions, self._settings = engine, sessions, settings
+        self._cache = ThreadCache()
+        self._inline = engine.dialect.name == "sqlite"
+        self._connection: Any = None  # opened on first use, after migrations have run
+
+    async def body(self, page: PageInfo) -> Body:
+        if self._inline:
+            cached = self._cache.get(page.thread, self._stamp(page, self._sqlite_version(page.thread)))
+            if cached is not None:
+                return cached
+        return await run_in_threadpool(self._load, page)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _sqlite_version(self, key: str) -> int:
+        if self._connection is None:
+            self._connection = self._engine.raw_connection()
+        cursor = self._connection.cursor()
+        row = cursor.execute("SELECT version FROM threads WHERE key = ?", (key,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def _load(self, page: PageInfo) -> Body:
+        with self._sessions() as session:
+            stamp = self._stamp(page, store.thread_version(session, page.thread))
+            cached = self._cache.get(page.thread, stamp)
+            if cached is not None:
+                return cached
+            body = Body.of(store.thread_view(session, self._settings, page, None))
+            # Cached only if no change landed while it was read (PostgreSQL reads each
+            # statement afresh), or a stale view would be kept under the new version.
+            if store.thread_version(session, page.thread) == stamp[0]:
+                self._cache.put(page.thread, stamp, body)
+        return body
+
+    @staticmethod
+    def _stamp(page: PageInfo, version: int) -> Hashable:
+        # A rebuilt site may retitle or move the page: that is part of the cache key too.
+        return (version, page.title, page.url)

@@ -62,7 +62,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        return _serve(args)
+        try:
+            return _serve(args)
+        except OSError as error:  # the port is taken, or the address is not this machine's
+            print(
+                f"comments serve: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr
+            )
+            return 1
     settings = Settings()
     if settings.auto_migrate or args.command == "migrate":
         migrate(settings.database_url)
@@ -148,20 +154,24 @@ def _ask_password() -> str:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from . import workers
+
     if args.site:
         os.environ.setdefault("COMMENTS_SITE_DIR", str(args.site))
         os.environ.setdefault("COMMENTS_PAGES_FILE", str(args.site / "comments-pages.json"))
+    options = {
+        "app": "comments_service.asgi:app",
+        "host": args.host,
+        "port": args.port,
+        "access_log": False,  # no log of visitors' addresses (see the privacy page)
+        "proxy_headers": False,  # X-Forwarded-For is handled by guard.client_address
+        "server_header": False,
+        "log_level": "info",
+    }
     print(f"Serving on http://{args.host}:{args.port}/ (moderate at /admin)", flush=True)
-    uvicorn.run(
-        "comments_service.asgi:app",
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        access_log=False,  # no log of visitors' addresses (see the privacy page)
-        proxy_headers=False,  # X-Forwarded-For is handled by guard.client_address
-        server_header=False,
-        log_level="info",
-    )
+    if args.workers > 1:
+        return workers.run(options, args.workers)
+    uvicorn.run(**options)
     return 0
 
 

@@ -1,14 +1,18 @@
 """Database engine and sessions for SQLite (default) and PostgreSQL.
 
 SQLite runs in WAL mode with foreign keys on: readers never wait for the writer,
-and a committed comment survives the process being killed. Migrations run through
+and a committed comment survives the process being killed. Writers queue on an OS
+file lock beside the database (see sqlite_writer), which wakes the next one the
+moment the last commits. Migrations run through
 Alembic, also from code, so `make serve` needs no setup step.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +64,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def write_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose transaction takes SQLite's write lock up front; commits on success."""
-    with sessions() as session:
+    engine = sessions.kw["bind"]
+    with sqlite_writer(engine) if engine.dialect.name == "sqlite" else nullcontext(), sessions() as session:
         session.connection(execution_options={"sqlite_write": True})
         try:
             yield session
@@ -68,6 +73,28 @@ def write_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def sqlite_writer(engine: Engine) -> Iterator[None]:
+    """One writer at a time per SQLite file, across threads and processes.
+
+    Waiting writers would otherwise queue on SQLite's busy handler, which polls with
+    sleeps of up to 100 ms: under 16 concurrent posters that made the p99 of a post
+    about a second. flock() blocks instead and wakes the next writer when the lock is
+    released. Each call opens its own descriptor, so threads of one process exclude
+    each other as well; the kernel drops the lock if the process dies.
+    """
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    descriptor = os.open(f"{database}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def migrate(url: str) -> None:

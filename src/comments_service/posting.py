@@ -2,7 +2,8 @@
 
 Cheap checks first (honeypot, page, form age), then the rate limit in its own
 committed transaction (an attempt within the limit counts even if the write is then
-refused, say as a duplicate; one over the limit is refused and not counted), then the write.
+refused, say as a duplicate; one over the limit is refused and not counted), then the
+Markdown rendering (outside any lock), then the write.
 """
 
 from __future__ import annotations
@@ -62,17 +63,20 @@ def post(
     wait = svc.full_windows.wait(client)
     if wait:
         raise too_fast(wait)
-    try:
-        with write_session(svc.sessions) as session:
-            check_rate(session, client, svc.post_limits)
-    except Refused as refused:
-        svc.full_windows.remember(client, refused.retry_after or 1)
-        raise
+    limits = [limit for limit in svc.post_limits if limit.allowed > 0]
+    if limits:
+        try:
+            with write_session(svc.sessions) as session:
+                check_rate(session, client, limits)
+        except Refused as refused:
+            svc.full_windows.remember(client, refused.retry_after or 1)
+            raise
+    html = store.render_checked(data.text, settings.max_links)
     if svc.signer.author_token_hash(token) is None:
         token = svc.signer.new_author_token()
     token_hash = sha256(token)
     with write_session(svc.sessions) as session:
-        comment = store.create(session, settings, page, data, token_hash)
+        comment = store.create(session, settings, page, data, html, token_hash)
         out = store.node(comment, token_hash, store.utcnow(), store.edit_window(settings))
     if comment.state is State.PENDING and settings.smtp_host and settings.notify_emails:
         message = pending_message(

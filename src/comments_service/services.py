@@ -8,7 +8,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from .cache import ThreadCache
+from .cache import PublicThreads
 from .guard import FullWindows, Limit
 from .pages import Pages
 from .security import Signer
@@ -23,7 +23,7 @@ class Services:
     sessions: sessionmaker[Session]
     signer: Signer
     pages: Pages
-    cache: ThreadCache
+    threads: PublicThreads
     shell: Shell
     full_windows: FullWindows = field(default_factory=FullWindows)
 
@@ -35,7 +35,7 @@ class Services:
         ]
 
 
-def services(request: Request) -> Services:
-    """FastAPI dependency: the app's services."""
+async def services(request: Request) -> Services:
+    """FastAPI dependency: the app's services (async: FastAPI runs a plain def in a worker thread)."""
     found: Services = request.app.state.services
     return found

@@ -7,12 +7,14 @@ into a nested thread. Authors are recognised by the hash of their edit token.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from . import moderation
 from .guard import Refused
@@ -35,52 +37,79 @@ def iso(moment: dt.datetime | None) -> str | None:
     return None if moment is None else as_utc(moment).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def thread_for(session: Session, page: PageInfo) -> Thread:
-    """The page's thread row, created on its first comment (safe when two race to create it)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(Thread)
-        .values(key=page.thread, title=page.title, url=page.url, version=1, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["key"])
+def thread_id_for(session: Session, page: PageInfo, bump: bool) -> int:
+    """The page's thread, created on its first comment, kept in step with the page, in one statement.
+
+    `bump` also moves the thread's version on (see moderation.bump) in the same statement.
+    Safe when two posts race to create the thread.
+    """
+    statement = _thread_upsert(session.get_bind().dialect.name, bump)
+    values = {"key": page.thread, "title": page.title, "url": page.url, "created_at": utcnow()}
+    return int(session.connection().execute(statement, values).scalar_one())
+
+
+_COMMENT_INSERT = insert(Comment).returning(Comment.id)
+
+
+@functools.cache
+def _thread_upsert(dialect_name: str, bump: bool) -> ReturningInsert[tuple[int]]:
+    """Built once per database kind: building the statement costs more than running it."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(Thread).values(
+        key=bindparam("key"),
+        title=bindparam("title"),
+        url=bindparam("url"),
+        version=1,
+        created_at=bindparam("created_at"),
     )
-    thread = session.scalars(select(Thread).where(Thread.key == page.thread)).one()
-    if (thread.title, thread.url) != (page.title, page.url):
-        thread.title, thread.url = page.title, page.url
-    return thread
+    return insert.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "title": insert.excluded.title,
+            "url": insert.excluded.url,
+            "version": Thread.version + (1 if bump else 0),
+        },
+    ).returning(Thread.id)
 
 
 def create(
-    session: Session, settings: Settings, page: PageInfo, data: NewComment, token_hash: str
+    session: Session, settings: Settings, page: PageInfo, data: NewComment, html: str, token_hash: str
 ) -> Comment:
-    thread = thread_for(session, page)
+    """Store a comment whose text was already rendered (render_checked), in a write transaction."""
+    # Whether the author was approved before only matters in first-time mode: asked only there.
+    was_approved = settings.moderation is ModerationMode.FIRST_TIME and moderation.author_was_approved(
+        session, token_hash
+    )
+    state = moderation.initial_state(settings.moderation, was_approved)
+    thread_id = thread_id_for(session, page, bump=state is State.APPROVED)
     depth = 1
     if data.parent is not None:
         parent = session.get(Comment, data.parent)
-        if parent is None or parent.thread_id != thread.id or parent.state is not State.APPROVED:
+        if parent is None or parent.thread_id != thread_id or parent.state is not State.APPROVED:
             raise Refused(422, "parent", "The comment you are replying to is not on this page.")
         if parent.depth >= settings.max_depth:
             raise Refused(422, "parent", f"Replies can only nest {settings.max_depth} levels deep.")
         depth = parent.depth + 1
-    html = _render_checked(data.text, settings.max_links)
-    state = moderation.initial_state(settings.moderation, moderation.author_was_approved(session, token_hash))
-    comment = Comment(
-        thread_id=thread.id,
-        parent_id=data.parent,
-        depth=depth,
-        state=state,
-        name=data.name,
-        email=data.email,
-        text=data.text,
-        html=html,
-        text_hash=_text_hash(data.text),
-        author_token_hash=token_hash,
-        created_at=utcnow(),
-    )
-    session.add(comment)
-    _flush_or_duplicate(session)
-    if state is State.APPROVED:
-        moderation.bump(session, thread.id)
-    return comment
+    values = {
+        "thread_id": thread_id,
+        "parent_id": data.parent,
+        "depth": depth,
+        "state": state,
+        "name": data.name,
+        "email": data.email,
+        "text": data.text,
+        "html": html,
+        "text_hash": _text_hash(data.text),
+        "author_token_hash": token_hash,
+        "created_at": utcnow(),
+    }
+    # A plain INSERT: the ORM's unit of work costs more than the insert itself, and the
+    # new row needs nothing from it. The caller gets the row as a detached Comment.
+    try:
+        new_id = session.connection().execute(_COMMENT_INSERT, values).scalar_one()
+    except IntegrityError as error:
+        raise _conflict(error) from error
+    return Comment(id=new_id, **values)
 
 
 def own_comment(session: Session, settings: Settings, comment_id: int, token_hash: str | None) -> Comment:
@@ -103,7 +132,7 @@ def edit(
     recheck = settings.moderation is ModerationMode.ALL and comment.state is State.APPROVED
     if recheck and session.scalar(select(Comment.id).where(Comment.parent_id == comment.id).limit(1)):
         raise Refused(403, "id", "A comment with replies can no longer be edited; you can still delete it.")
-    comment.html = _render_checked(data.text, settings.max_links)
+    comment.html = render_checked(data.text, settings.max_links)
     comment.text, comment.text_hash = data.text, _text_hash(data.text)
     if data.name is not None:
         comment.name = data.name
@@ -237,7 +266,8 @@ def approved(session: Session, key: str, limit: int = 100) -> list[Comment]:
     )
 
 
-def _render_checked(text: str, max_links: int) -> str:
+def render_checked(text: str, max_links: int) -> str:
+    """Render outside any transaction where possible: it is the slowest step of a post."""
     html = render(text)
     if count_links(html) > max_links:
         raise Refused(422, "text", f"Please use at most {max_links} links in a comment.")
@@ -252,6 +282,10 @@ def _flush_or_duplicate(session: Session) -> None:
     try:
         session.flush()
     except IntegrityError as error:
-        if "text_hash" in str(error.orig) or "uq_comments_thread_text" in str(error.orig):
-            raise Refused(409, "text", "This comment is already on this page.") from error
-        raise Refused(409, "parent", "The page changed while you were posting; please reload.") from error
+        raise _conflict(error) from error
+
+
+def _conflict(error: IntegrityError) -> Refused:
+    if "text_hash" in str(error.orig) or "uq_comments_thread_text" in str(error.orig):
+        return Refused(409, "text", "This comment is already on this page.")
+    return Refused(409, "parent", "The page changed while you were posting; please reload.")

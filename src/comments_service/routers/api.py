@@ -11,11 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 
 from .. import feed, posting, store
 from ..cache import Body
 from ..db import write_session
 from ..guard import Refused
+from ..pages import PageInfo
 from ..posting import page_or_404
 from ..schemas import (
     MAX_ID,
@@ -48,7 +50,7 @@ PROBLEMS: dict[int | str, dict[str, object]] = {
 }
 
 
-def require_json(request: Request) -> None:
+async def require_json(request: Request) -> None:
     """Writes must be JSON: a cross-site HTML form cannot send it without CORS allowing it."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json":
@@ -79,7 +81,7 @@ def form_token(svc: Annotated[Services, Depends(services)], response: Response) 
         422: {"model": Problem},
     },
 )
-def read_thread(
+async def read_thread(
     request: Request,
     svc: Annotated[Services, Depends(services)],
     thread: ThreadQuery,
@@ -88,17 +90,16 @@ def read_thread(
     """Approved comments, nested, plus this browser's own pending ones."""
     page = page_or_404(svc, thread)
     token_hash = svc.signer.author_token_hash(token)
-    with svc.sessions() as session:
-        if token_hash is not None:
-            body = Body.of(store.thread_view(session, svc.settings, page, token_hash))
-        else:
-            # A rebuilt site may retitle or move the page: that is part of the cache key too.
-            stamp = (store.thread_version(session, thread), page.title, page.url)
-            cached = svc.cache.get(thread, stamp)
-            body = cached or Body.of(store.thread_view(session, svc.settings, page, None))
-            if cached is None and store.thread_version(session, thread) == stamp[0]:
-                svc.cache.put(thread, stamp, body)
+    if token_hash is None:
+        body = await svc.threads.body(page)
+    else:
+        body = await run_in_threadpool(_own_view, svc, page, token_hash)
     return _send(request, body, private=token_hash is not None)
+
+
+def _own_view(svc: Services, page: PageInfo, token_hash: str) -> Body:
+    with svc.sessions() as session:
+        return Body.of(store.thread_view(session, svc.settings, page, token_hash))
 
 
 def _send(request: Request, body: Body, private: bool) -> Response:
