@@ -3,7 +3,12 @@
 `pymdownx.snippets` appends the file named in its `auto_append` setting to every
 page, so each defined term gets a hover tooltip site-wide. The page that sets
 `glossary: true` also gets every term as a definition list, so the tooltips and
-the Glossary page can never disagree.
+the Glossary page can never disagree. The list goes into the rendered HTML (see
+_slots.py), not into the Markdown.
+
+The definitions in the file are separated by blank lines: Markdown then reads each
+as a block of its own. Written one after another, they would form a single block
+that Markdown reads again, whole, for each definition it takes off its top.
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ import html
 import os
 import re
 
+import _slots
 from _report import problem
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -57,7 +64,16 @@ def load_terms(path: str) -> dict[str, str]:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not page.meta.get("glossary"):
         return markdown
-    return markdown + "\n\n" + render_glossary(_terms) + "\n"
+    return markdown + "\n" + _slots.block(_slots.GLOSSARY)
+
+
+@event_priority(50)  # before plugins read the HTML
+def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if not page.meta.get("glossary"):
+        return content
+    anchors = page.present_anchor_ids if page.present_anchor_ids is not None else set()
+    page.present_anchor_ids = anchors | {slug(term) for term in _terms}
+    return _slots.fill(content, _slots.GLOSSARY, lambda _: render_glossary(_terms), is_block=True)
 
 
 def render_glossary(terms: dict[str, str]) -> str:

@@ -2,7 +2,9 @@
 
 Material's blog lists posts only on its own index, but the home page should point
 readers to what is new. The links are to the posts' Markdown files, so MkDocs
-resolves them to wherever the blog publishes each post and checks them.
+resolves them to wherever the blog publishes each post and checks them. Each date
+is a token in the Markdown and its <time> element is put into the rendered HTML
+(see _slots.py).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import datetime as dt
 import posixpath
 from typing import Any
 
+import _slots
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
@@ -33,13 +37,23 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     here = posixpath.dirname(page.file.src_uri)
     items = [
         f"- [{meta['title']}]({posixpath.relpath(src, here)}) · "
-        f'<time datetime="{created.isoformat()}">{created.strftime("%B %-d, %Y")}</time>  \n'
+        f"{_slots.inline(_slots.DATE, created.toordinal())}  \n"
         f"  {meta.get('description', '')}"
         for created, src, meta in posts[:count]
     ]
     if not items:
         return markdown
     return markdown + "\n\n## Latest articles\n\n" + "\n".join(items) + "\n"
+
+
+@event_priority(50)  # before plugins read the HTML
+def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return _slots.fill(content, _slots.DATE, _time)
+
+
+def _time(ordinal: int) -> str:
+    day = dt.date.fromordinal(ordinal)
+    return f'<time datetime="{day.isoformat()}">{day.strftime("%B %-d, %Y")}</time>'
 
 
 def _created(meta: dict[str, Any]) -> dt.date:

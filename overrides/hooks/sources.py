@@ -4,6 +4,10 @@ Editors list a page's sources as keys in front matter (`sources: [E4, E10]`) and
 may cite them inline as `[@E4]`. The build numbers the citations, appends a
 "Sources" section, and renders the whole register on the page that asks for it
 (`show_register: true`). A key that is not in the register fails the build.
+
+The Markdown gets only the headings (so they stay in the table of contents) and
+tokens (see _slots.py); the citation links and the lists are put into the page's
+HTML once it is rendered, so Markdown never parses them.
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import _slots
 import yaml
 from _report import body_line_offset, front_matter_line, page_problem, problem
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 EXCERPT_SEPARATOR = "<!-- more -->"
@@ -33,6 +40,9 @@ CITE = re.compile(
 )
 
 _register: dict[str, Any] = {"sources": {}, "groups": {}, "accessed": None}
+# Per page (by source path), from on_page_markdown to on_page_content: the keys it
+# lists, in citation-number order, and the register groups it shows.
+_pending: dict[str, tuple[list[str], list[str]]] = {}
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -47,7 +57,8 @@ def load_register(path: str) -> dict[str, Any]:
     shown = os.path.relpath(path)
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
-    data = yaml.safe_load(text) or {}
+    # libyaml's safe loader when PyYAML has it: the same result, several times faster.
+    data = (yaml.load(text, Loader=yaml.CSafeLoader) if yaml.__with_libyaml__ else yaml.safe_load(text)) or {}
     groups: dict[str, str] = data.get("groups") or {}
     sources: dict[str, dict[str, Any]] = data.get("sources") or {}
     for key, entry in sources.items():
@@ -110,16 +121,47 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             )
             page_problem(page, line, f"citation [@{key}] {reason}")
             return match.group(0)
-        number = listed.index(key) + 1
-        title = html.escape(_short_reference(_register["sources"][key]), quote=True)
-        return f'<sup class="sdm-cite"><a href="#source-{number}" title="{title}">[{number}]</a></sup>'
+        return _slots.inline(_slots.CITATION, listed.index(key) + 1)
 
     markdown = CITE.sub(cite, markdown)
     if listed:
-        markdown += "\n\n## Sources\n\n" + _source_list(listed) + "\n"
-    if page.meta.get("show_register"):
-        markdown += "\n\n" + _register_sections() + "\n"
+        markdown += "\n\n## Sources\n" + _slots.block(_slots.SOURCES)
+    groups = _shown_groups() if page.meta.get("show_register") else []
+    for number, group in enumerate(groups):
+        markdown += f"\n\n## {_register['groups'][group]}\n" + _slots.block(_slots.REGISTER, number)
+    _pending[page.file.src_uri] = (listed, groups)
     return markdown
+
+
+@event_priority(50)  # before plugins read the HTML (the blog's reading time, the RSS feed)
+def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Put the citation links, the Sources list and the register into the rendered page."""
+    listed, groups = _pending.pop(page.file.src_uri, ([], []))
+    anchors = page.present_anchor_ids if page.present_anchor_ids is not None else set()
+    if listed:
+        content = _slots.fill(content, _slots.CITATION, lambda number: _citation(listed, number))
+        content = _slots.fill(content, _slots.SOURCES, lambda _: _source_list(listed), is_block=True)
+        anchors.update(f"source-{number}" for number in range(1, len(listed) + 1))
+    if groups:
+        content = _slots.fill(content, _slots.REGISTER, lambda n: _register_list(groups[n]), is_block=True)
+        anchors.update(f"ref-{key.lower()}" for group in groups for key, _ in _group_entries(group))
+    page.present_anchor_ids = anchors
+    return content
+
+
+@event_priority(-110)  # after the blog plugin adds its posts' headings to the Articles pages
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
+) -> dict[str, Any]:
+    """A citation in a heading shows in the table of contents as its number, e.g. [2]."""
+    if page.toc is not None:
+        _slots.fill_toc(page.toc.items, _slots.CITATION, lambda number: f"[{number}]")
+    return context
+
+
+def _citation(listed: list[str], number: int) -> str:
+    title = html.escape(_short_reference(_register["sources"][listed[number - 1]]), quote=True)
+    return f'<sup class="sdm-cite"><a href="#source-{number}" title="{title}">[{number}]</a></sup>'
 
 
 def _is_post(page: Page, config: MkDocsConfig) -> bool:
@@ -136,19 +178,22 @@ def _source_list(keys: list[str]) -> str:
     return f'<ol class="sdm-sources">{items}</ol>'
 
 
-def _register_sections() -> str:
-    parts = []
-    for group, heading in _register["groups"].items():
-        entries = [(key, entry) for key, entry in _register["sources"].items() if entry.get("group") == group]
-        if not entries:
-            continue
-        items = "".join(
-            f'<li id="ref-{key.lower()}">{format_citation(entry)} '
-            f'<span class="sdm-key" title="Source key">{html.escape(key)}</span></li>'
-            for key, entry in entries
-        )
-        parts.append(f'## {heading}\n\n<ul class="sdm-register">{items}</ul>')
-    return "\n\n".join(parts)
+def _group_entries(group: str) -> list[tuple[str, dict[str, Any]]]:
+    return [(key, entry) for key, entry in _register["sources"].items() if entry.get("group") == group]
+
+
+def _shown_groups() -> list[str]:
+    """The register's groups that have sources, in the order of `groups:`."""
+    return [group for group in _register["groups"] if _group_entries(group)]
+
+
+def _register_list(group: str) -> str:
+    items = "".join(
+        f'<li id="ref-{key.lower()}">{format_citation(entry)} '
+        f'<span class="sdm-key" title="Source key">{html.escape(key)}</span></li>'
+        for key, entry in _group_entries(group)
+    )
+    return f'<ul class="sdm-register">{items}</ul>'
 
 
 def format_citation(entry: dict[str, Any]) -> str:

@@ -40,7 +40,7 @@ TINY_DOCS = {
     "index.md": page(
         GOOD_FRONT + "health: true\nsources: [E1, E2]\n",
         "Massage may help some people for a while [@E1]. Effects fade [@E2].\n\n"
-        "See [a page](about/page.md#a-section).\n",
+        "See [a page](about/page.md#a-section) and [its first source](health/checked.md#source-1).\n",
     ),
     "about/page.md": page(GOOD_FRONT),
     "health/.meta.yml": "health: true\n",
@@ -163,6 +163,14 @@ BROKEN = [
         "there is no such anchor",
     ),
     (
+        # The Sources list goes into the page after Markdown; its anchors are still checked.
+        "missing-source-anchor",
+        "about/page.md",
+        page(GOOD_FRONT, "See [the ninth source](../health/checked.md#source-9).\n"),
+        "'about/page.md'",
+        "does not contain an anchor '#source-9'",
+    ),
+    (
         "page-not-in-nav",
         "about/orphan.md",
         page(GOOD_FRONT),
@@ -183,6 +191,12 @@ def test_real_site_builds_strictly(built_site: Path) -> None:
     # The fixture fails with the build's output if `mkdocs build --strict` fails.
     assert (built_site / "index.html").is_file()
     assert (built_site / "sitemap.xml").is_file()
+
+
+def test_no_placeholder_of_the_hooks_is_left_in_any_page(built_pages: list[Path]) -> None:
+    # overrides/hooks/_slots.py: tokens of private-use characters stand in for HTML.
+    left = [str(page) for page in built_pages if "\ue000" in page.read_text(encoding="utf-8")]
+    assert left == []
 
 
 def test_tiny_site_builds_cleanly_before_any_page_is_broken(tmp_path: Path) -> None:

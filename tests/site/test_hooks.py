@@ -235,6 +235,44 @@ def test_the_real_abbreviations_file_loads_without_problems(
     assert problems(caplog) == []
 
 
+def test_the_real_abbreviations_file_has_a_blank_line_between_terms() -> None:
+    # Every page gets the file appended; a run of definitions without blank lines is one
+    # Markdown block, which the parser reads again, whole, for each definition in it.
+    lines = (ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8").splitlines()
+    adjacent = [number + 1 for number in range(1, len(lines)) if lines[number].strip() and lines[number - 1].strip()]
+    assert adjacent == [], f"add a blank line above line(s) {adjacent} of includes/abbreviations.md"
+
+
+# -- _slots: HTML put into the rendered page, not into the Markdown --------------------------
+
+
+def test_slots_survive_markdown_and_are_filled_in_place(hooks: SimpleNamespace) -> None:
+    import markdown
+
+    slots = hooks._slots
+    text = (
+        f"## Costs {slots.inline(slots.CITATION, 2)}\n\n"
+        f"Some *text* DVT {slots.inline(slots.CITATION, 1)}.\n"
+        f"{slots.block(slots.SOURCES)}\nAfter.\n{slots.block(slots.SOURCES)}"
+    )
+    html = markdown.markdown(text + "\n*[DVT]: A clot.", extensions=["abbr", "toc"])
+    html = slots.fill(html, slots.CITATION, lambda number: f"<sup>[{number}]</sup>")
+    html = slots.fill(html, slots.SOURCES, lambda _: "<ol></ol>", is_block=True)
+    assert html == (
+        '<h2 id="costs-2">Costs <sup>[2]</sup></h2>\n'
+        '<p>Some <em>text</em> <abbr title="A clot.">DVT</abbr> <sup>[1]</sup>.</p>\n'
+        "<ol></ol>\n\n"
+        "<p>After.</p>\n"
+        "<ol></ol>"
+    )
+
+
+def test_slots_of_another_kind_are_left_alone(hooks: SimpleNamespace) -> None:
+    slots = hooks._slots
+    html = f"<p>{slots.inline(slots.GLOSSARY, 0)}</p>"
+    assert slots.fill(html, slots.SOURCES, lambda _: "<ol></ol>", is_block=True) == html
+
+
 # -- structured_data.faq_page --------------------------------------------------------------
 
 FAQ_HTML = """
