@@ -14,7 +14,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-LOGO = (ROOT / "docs/assets/images/logo.svg").read_text(encoding="utf-8")
+LOGO = (ROOT / "overrides/assets/images/logo.svg").read_text(encoding="utf-8")
 OUTPUT = ROOT / "docs/assets/images/social-card.png"
 
 CARD = f"""<!doctype html><html><head><meta charset="utf-8"><style>

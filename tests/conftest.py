@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: settings, a fresh database per test, the app.
+"""Fixtures shared by every test: settings, a fresh database per test, the app, and
+the one Playwright driver of a test process.
 
 Each service test runs twice, on SQLite and on a real PostgreSQL server that the
 session starts on 127.0.0.1 (tests/postgres.py). Select one with `-k sqlite` or
@@ -91,3 +92,14 @@ def make_client(make_settings: Callable[..., Settings]) -> Iterator[Callable[...
 @pytest.fixture
 def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()
+
+
+@pytest.fixture(scope="session")
+def playwright_session() -> Iterator[Any]:
+    """Playwright's sync driver, started once per test process for every browser test
+    (tests/e2e and tests/site/test_accessibility.py): a second sync driver cannot start
+    while one runs, so a process that runs both needs them to share it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver

@@ -26,7 +26,7 @@ from typing import Any, Literal
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -231,12 +231,6 @@ def stack(site_dir: Path, stack_port: int, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture(scope="session")
-def playwright_session() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
 def browser(playwright_session: Playwright) -> Iterator[Browser]:
     chromium = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
@@ -270,7 +264,10 @@ def new_visitor(browser: Browser, stack: Stack) -> Iterator[Visitor]:
 
 
 def wait_for_thread(page: Page, state: Literal["attached", "visible"] = "visible") -> None:
-    """The widget has mounted and drawn the thread (a list or the 'no comments' note)."""
+    """Scroll to the comments, as a reader does, then wait until the widget has mounted and
+    drawn the thread (a list or the 'no comments' note). The widget loads lazily: only when
+    its section comes near the viewport (or the address points at the comments)."""
+    page.locator("#comments").scroll_into_view_if_needed()
     page.locator(".sdm-comments[data-mounted] .sdm-thread > *").first.wait_for(state=state)
 
 

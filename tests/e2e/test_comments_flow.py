@@ -2,13 +2,16 @@
 
 The story test follows one discussion from the first post to a deleted comment whose
 reply keeps its place. The others check what must hold on every visit: errors tied
-to their field, keyboard-only use, Material's instant navigation, and the one-request
-budget. Every test writes its own unique text, so tests do not depend on their order.
+to their field, keyboard-only use, Material's instant navigation, the one-request
+budget, and lazy loading (nothing of the widget in an article's first view; it loads
+when the reader nears the comments, or at once for an address that points at them).
+Every test writes its own unique text, so tests do not depend on their order.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, Request, expect
@@ -218,20 +221,94 @@ def test_the_reply_form_survives_a_redraw_of_the_thread(new_visitor: Visitor, st
 
 
 def test_instant_navigation_mounts_the_widget_and_loads_the_thread(new_visitor: Visitor) -> None:
-    page = new_visitor()
+    page = new_visitor(viewport={"width": 1280, "height": 900})
     page.goto("/")
     page.wait_for_load_state("networkidle")  # Material intercepts links once its sitemap is in
     page.evaluate("window.__sameDocument = true")
     api_calls: list[str] = []
     page.on("request", lambda request: api_calls.append(request.url) if "/api/" in request.url else None)
 
+    # From the home page to an article: still lazy, then mounted once the reader scrolls there.
     page.locator(f'.md-content a[href$="{ARTICLE}"]').first.click()
+    expect(page.locator(".md-content h1")).to_contain_text("Medical massage in San Diego")
+    page.wait_for_load_state("networkidle")
+    assert api_calls == []
     wait_for_thread(page)
     assert ARTICLE in page.url
     assert page.evaluate("window.__sameDocument") is True, "a full page load happened"
-    expect(page.locator(".md-content h1")).to_contain_text("Medical massage in San Diego")
     expect(page.locator(".sdm-form")).to_be_visible()
     assert api_calls == [stack_url(page, "/api/comments?thread=articles%2Fmedical-massage-in-san-diego")]
+
+    # On to the next article, with comments.js already running: the new section waits
+    # for the reader too, then mounts with its own thread.
+    other = "articles/check-a-california-massage-certificate"
+    page.locator(".md-footer__link--next").click()  # the next article, by Material's footer
+    expect(page.locator(".md-content h1")).to_contain_text("certificate")
+    page.wait_for_load_state("networkidle")
+    assert len(api_calls) == 1
+    expect(page.locator(".sdm-comments[data-mounted]")).to_have_count(0)
+    wait_for_thread(page)
+    assert page.evaluate("window.__sameDocument") is True, "a full page load happened"
+    assert ARTICLES[other] in page.url
+    expect(page.locator(".sdm-form")).to_be_visible()
+    assert api_calls[1:] == [stack_url(page, f"/api/comments?thread={quote(other, safe='')}")]
+    expect(page.locator(".sdm-comments")).to_have_count(1)
+
+
+def test_the_first_view_fetches_no_part_of_the_widget_until_the_reader_nears_it(
+    new_visitor: Visitor, stack: Stack
+) -> None:
+    marker = unique("lazy")
+    stack.approved_comment(THREAD, "Indra", f"Shown once the reader scrolls down. {marker}")
+    page = new_visitor(viewport={"width": 1280, "height": 900})
+    widget: list[str] = []
+
+    def record(request: Request) -> None:
+        if re.search(r"/api/|/comments\.(js|css)$", request.url):
+            widget.append(request.url)
+
+    page.on("request", record)
+    page.goto(ARTICLE)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+
+    # The first view: the section is there, unmounted, and nothing of the widget was fetched.
+    assert widget == []
+    section = page.locator("#comments")
+    expect(section).not_to_be_in_viewport()
+    expect(page.locator(".sdm-comments[data-mounted]")).to_have_count(0)
+    expect(page.locator(".sdm-form")).to_be_hidden()
+    # Under the title, a link to the comments from the start; the count comes with the thread.
+    jump = page.locator(".md-content h1 + a.sdm-count")
+    expect(jump).to_have_text("Comments")
+    expect(jump).to_have_attribute("href", re.compile(r"#comments$"))
+
+    # The reader scrolls down: style, script and thread load once each, and the thread shows.
+    section.scroll_into_view_if_needed()
+    expect(page.locator("article.sdm-comment", has_text=marker)).to_be_visible()
+    expect(page.locator(".sdm-form")).to_be_visible()
+    paths = sorted(url.removeprefix(stack.base_url) for url in widget)
+    assert paths == [
+        "/api/comments?thread=articles%2Fmedical-massage-in-san-diego",
+        "/assets/javascripts/comments.js",
+        "/assets/stylesheets/comments.css",
+    ]
+    expect(jump).to_have_text(re.compile(r"^\d+ comments?$"))
+
+
+@pytest.mark.parametrize("target", ["comments", "comment"])
+def test_an_address_pointing_at_the_comments_loads_them_at_once(
+    new_visitor: Visitor, stack: Stack, target: str
+) -> None:
+    marker = unique("linked")
+    linked = stack.approved_comment(THREAD, "Jules", f"Linked to directly. {marker}")
+    page = new_visitor(viewport={"width": 1280, "height": 900})
+    fragment = "comments" if target == "comments" else f"comment-{linked}"
+    page.goto(f"{ARTICLE}#{fragment}")
+    # No scrolling by the test: the address alone brings the thread, and the browser
+    # (for #comments) or the widget (for one comment) scrolls to it.
+    expect(page.locator(f"#comment-{linked}")).to_contain_text(marker)
+    expect(page.locator(f"#{fragment}")).to_be_in_viewport()
 
 
 def test_an_article_view_makes_one_api_request_until_the_form_is_used(new_visitor: Visitor) -> None:

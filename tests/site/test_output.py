@@ -1,6 +1,8 @@
 """The built site's output: privacy (nothing loaded from other hosts), discovery files
-(sitemap, robots.txt, RSS, comments-pages.json), head metadata and JSON-LD, and the
-parts every health page must show (sources, review date, disclaimer link).
+(sitemap, robots.txt, RSS, comments-pages.json), head metadata and JSON-LD, the
+parts every health page must show (sources, review date, disclaimer link), and what
+keeps the first view light (search index and comments widget held back, the logo
+inline, Material's palette stylesheet replaced by the part of it that applies).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.site.html_tree import Element, parse_file
-from tests.site.pages import ROOT, health_pages, output_path, page_meta, source_pages
+from tests.site.pages import ROOT, health_pages, load_config, output_path, page_meta, source_pages
 
 # <link rel> values that name another document rather than load something.
 NAVIGATIONAL_RELS = {"canonical", "alternate", "prev", "next", "author", "license", "help"}
@@ -321,3 +323,102 @@ def test_comments_pages_file_lists_exactly_the_pages_with_comments(
         if "sdm-comments" in section.classes()
     }
     assert on_pages == {url: thread for thread, url in expected.items()}
+
+
+# -- What the first view leaves out ---------------------------------------------------------
+
+
+def comment_sections(trees: dict[str, Element]) -> dict[str, Element]:
+    """The element that holds each page's comments section, by page."""
+    return {
+        page: parent
+        for page, tree in trees.items()
+        for parent in tree.iter()
+        if any(isinstance(c, Element) and "sdm-comments" in c.classes() for c in parent.children)
+    }
+
+
+def test_comments_widget_waits_for_the_reader(trees: dict[str, Element], built_site: Path) -> None:
+    """No page loads comments.js or comments.css by itself: the inline script right after the
+    section adds them when the reader comes near (partials/comments.html)."""
+    holders = comment_sections(trees)
+    assert len(holders) >= 3
+    for page, tree in trees.items():
+        loaded = [*loaded_urls(tree), *(link.attrs.get("href", "") for link in tree.iter("link"))]
+        assert not [url for url in loaded if re.search(r"comments\.(js|css)$", url)], page
+    for page, holder in holders.items():
+        elements = [c for c in holder.children if isinstance(c, Element)]
+        at = next(i for i, c in enumerate(elements) if "sdm-comments" in c.classes())
+        loader = elements[at + 1]
+        assert loader.tag == "script", page
+        assert "src" not in loader.attrs, page
+        code = loader.raw_text()
+        assert "IntersectionObserver" in code, page
+        assert 'rootMargin: "800px"' in code, page
+        for asset in re.findall(r'"([^"]*comments\.(?:js|css))"', code):
+            assert (built_site / page).parent.joinpath(asset).resolve().is_file(), f"{page}: {asset}"
+
+
+def test_logo_is_drawn_inline(trees: dict[str, Element], built_site: Path) -> None:
+    logo = (ROOT / "overrides/assets/images/logo.svg").read_text(encoding="utf-8").strip()
+    assert (built_site / "assets/images/logo.svg").is_file()  # still theme.logo, for anyone linking it
+    for page, tree in trees.items():
+        logos = [a for a in tree.iter("a") if "md-logo" in a.classes()]
+        assert len(logos) == 2, page  # the header and the navigation drawer
+        for link in logos:
+            assert [c.tag for c in link.children if isinstance(c, Element)] == ["svg"], page
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert home.count(logo) == 2
+
+
+def material_palette_rules() -> list[str]:
+    """The rules of Material's palette.css that can apply with custom primary and accent
+    colours (those naming a colour are left out), each with its @media wrapper if any."""
+    import material
+
+    sheets = Path(material.__file__).parent / "templates/assets/stylesheets"
+    (sheet,) = sheets.glob("palette.*.min.css")
+    css = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
+
+    def split(text: str) -> list[str]:
+        rules, depth, start = [], 0, 0
+        for index, char in enumerate(text):
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            if char == "}" and depth == 0:
+                rules.append(text[start : index + 1])
+                start = index + 1
+        return rules
+
+    def named(rule: str) -> bool:
+        return "data-md-color-primary=" in rule or "data-md-color-accent=" in rule
+
+    kept = []
+    for rule in split(css):
+        if rule.startswith("@"):
+            head, body = rule.split("{", 1)
+            inner = [r for r in split(body[:-1]) if not named(r)]
+            if inner:
+                kept.append(head + "{" + "".join(inner) + "}")
+        elif not named(rule):
+            kept.append(rule)
+    return kept
+
+
+def test_material_palette_stylesheet_is_replaced_by_the_rules_that_apply(
+    trees: dict[str, Element], built_site: Path
+) -> None:
+    """main.html drops Material's palette.css; site.css carries, verbatim, every rule of it
+    that is not about a named colour. That holds only while every palette uses custom
+    colours; after a Material upgrade, copy the rules this test prints into site.css."""
+    palettes = load_config()["theme"]["palette"]
+    assert all(p.get("primary") == "custom" and p.get("accent") == "custom" for p in palettes)
+    for page, tree in trees.items():
+        links = tree.iter("link")
+        sheets = [link.attrs.get("href", "") for link in links if link.attrs.get("rel") == "stylesheet"]
+        assert not [href for href in sheets if "/palette." in href], page
+        assert any(href.endswith("/site.css") or href == "site.css" for href in sheets), page
+    site_css = (built_site / "assets/stylesheets/site.css").read_text(encoding="utf-8")
+    rules = material_palette_rules()
+    assert any("[data-md-color-scheme=slate]{" in rule for rule in rules)
+    missing = [rule for rule in rules if rule not in site_css]
+    assert not missing, "\n".join(missing)

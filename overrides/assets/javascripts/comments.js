@@ -94,11 +94,7 @@
         list.textContent = "";
         list.appendChild(data.comments.length ? tree(data.comments, 1) : el("p", "sdm-empty", "No comments yet. Be the first to add one."));
         if (replyTo) (slot = list.querySelector("#comment-" + replyTo + " .sdm-slot")) ? slot.appendChild(form) : resetForm();
-        var h1 = document.querySelector(".md-content h1"), count = document.querySelector(".sdm-count");
-        if (h1 && !count) {
-          count = el("a", "sdm-count"); count.href = "#comments";
-          h1.insertAdjacentElement("afterend", count);
-        }
+        var count = document.querySelector(".sdm-count"); // put under the title by comments.html
         if (count) count.textContent = plural(data.count);
         if (location.hash.indexOf("#comment-") == 0) {
           var target = document.getElementById(location.hash.slice(1));

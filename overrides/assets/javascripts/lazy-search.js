@@ -1,6 +1,3 @@
-/* Hold back Material's search index until the reader opens search (Material 9.7+
-   requests it on every page load). Release on focusing the search box, toggling
-   search, or arriving with a highlight query (?h=). */
 (function () {
   var proto = XMLHttpRequest.prototype, open = proto.open, send = proto.send;
   var waiting = [], released = /[?&]h=/.test(location.search);
