@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -20,7 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from comments_service import moderation
+from comments_service import moderation, posting
 from comments_service.db import write_session
 from comments_service.models import Comment
 from tests.service.helpers import post
@@ -421,3 +423,29 @@ def test_compressed_and_plain_bodies_have_different_etags(make_client: MakeClien
         headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]},
     )
     assert again.status_code == 304
+
+
+def test_at_most_two_posts_are_written_at_once(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More posting threads would only contend for the one write lock (Services.posters)."""
+    client = make_client(rate_per_minute=0, rate_per_hour=0)
+    running, most = 0, 0
+    lock = threading.Lock()
+    real_post = posting.post
+
+    def slow_post(*args: Any, **kwargs: Any) -> posting.Posted:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.2)
+        with lock:
+            running -= 1
+        return real_post(*args, **kwargs)
+
+    monkeypatch.setattr(posting, "post", slow_post)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(lambda n: post(client, f"At the same time {n}.").status_code, range(6)))
+    assert statuses == [202] * 6
+    assert most == 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -147,7 +148,7 @@ def accepts_gzip(accept_encoding: str) -> bool:
     },
     dependencies=[Depends(require_json)],
 )
-def post_comment(
+async def post_comment(
     request: Request,
     data: NewComment,
     background: BackgroundTasks,
@@ -155,7 +156,10 @@ def post_comment(
     token: Token = None,
 ) -> JSONResponse:
     """201 when published at once, 202 when it waits for a moderator."""
-    posted = posting.post(svc, data, posting.address_of(request, svc), token, background)
+    address = posting.address_of(request, svc)
+    posted = await anyio.to_thread.run_sync(
+        posting.post, svc, data, address, token, background, limiter=svc.posters
+    )
     return JSONResponse(
         {"status": posted.status, "comment": posted.comment, "token": posted.token},
         status_code=201 if posted.status == "approved" else 202,
