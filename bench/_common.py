@@ -27,23 +27,15 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# The browser recipe of the tests, so the benchmarks load pages as the tests do.
+sys.path.insert(0, str(ROOT))
+from tests.browser import CHROMIUM as CHROMIUM  # noqa: E402
+from tests.browser import CHROMIUM_ARGS as CHROMIUM_ARGS  # noqa: E402
+
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
-CHROMIUM = "/usr/bin/chromium"
-# The browser recipe of the tests: never download a browser, never reach another host.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
-]
 SUMMARY_MARK = "======== summary: "
 
 

@@ -28,22 +28,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, WCAG_22_AA
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Nothing leaves the machine: every host but ours fails to resolve.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SECRET_KEY = "e2e-secret-key-not-for-production"
 PASSWORD = "moderator-password-for-e2e"
 MIN_SUBMIT_SECONDS = 1.0
@@ -273,7 +261,7 @@ def wait_for_thread(page: Page, state: Literal["attached", "visible"] = "visible
 
 def assert_no_axe_violations(page: Page, what: str) -> None:
     """Run axe-core with the WCAG 2.2 AA tags on the whole page; fail listing every violation."""
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    options = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
     results = Axe().run(page, options=options)
     assert results.violations_count == 0, f"axe on {what} ({page.url}):\n{results.generate_report()}"
 

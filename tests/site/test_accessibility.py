@@ -13,20 +13,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Playwright
 
-CHROMIUM = "/usr/bin/chromium"
-# The browser recipe of /tmp/arch.md: never download a browser, never reach another host.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
-]
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, WCAG_22_AA
+
 # Material's value of data-md-color-scheme for each emulated system preference.
 SCHEMES = {"light": "default", "dark": "slate"}
 
