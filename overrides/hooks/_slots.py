@@ -13,8 +13,9 @@ Not a hook itself (MkDocs only loads the files listed under `hooks:`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
 OPEN, CLOSE = "\ue000", "\ue001"
@@ -58,3 +59,9 @@ def fill_toc(items: list[AnchorLink], kind: str, render: Callable[[int], str]) -
         if marker in item.title:
             item.title = pattern.sub(lambda match: render(int(match.group(1))), item.title)
         fill_toc(item.children, kind, render)
+
+
+def add_anchors(page: Page, ids: Iterable[str]) -> None:
+    """Ids that a slot's HTML brings: MkDocs found the page's anchors before it was filled,
+    and checks links to `page.md#id` against them."""
+    page.present_anchor_ids = (page.present_anchor_ids or set()) | set(ids)

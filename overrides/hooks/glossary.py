@@ -71,8 +71,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not page.meta.get("glossary"):
         return content
-    anchors = page.present_anchor_ids if page.present_anchor_ids is not None else set()
-    page.present_anchor_ids = anchors | {slug(term) for term in _terms}
+    _slots.add_anchors(page, (slug(term) for term in _terms))
     return _slots.fill(content, _slots.GLOSSARY, lambda _: render_glossary(_terms), is_block=True)
 
 

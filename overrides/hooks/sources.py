@@ -137,15 +137,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Put the citation links, the Sources list and the register into the rendered page."""
     listed, groups = _pending.pop(page.file.src_uri, ([], []))
-    anchors = page.present_anchor_ids if page.present_anchor_ids is not None else set()
     if listed:
         content = _slots.fill(content, _slots.CITATION, lambda number: _citation(listed, number))
         content = _slots.fill(content, _slots.SOURCES, lambda _: _source_list(listed), is_block=True)
-        anchors.update(f"source-{number}" for number in range(1, len(listed) + 1))
+        _slots.add_anchors(page, (f"source-{number}" for number in range(1, len(listed) + 1)))
     if groups:
         content = _slots.fill(content, _slots.REGISTER, lambda n: _register_list(groups[n]), is_block=True)
-        anchors.update(f"ref-{key.lower()}" for group in groups for key, _ in _group_entries(group))
-    page.present_anchor_ids = anchors
+        _slots.add_anchors(
+            page, (f"ref-{key.lower()}" for group in groups for key, _ in _group_entries(group))
+        )
     return content
 
 
