@@ -4,15 +4,23 @@ A small Markdown subset (paragraphs, line breaks, emphasis, links, lists, quotes
 inline code) rendered with Python-Markdown, then sanitised by nh3 against an
 allow-list. Raw HTML the author types is shown as text, never interpreted.
 Reads serve the stored HTML and never render again.
+
+Python-Markdown recurses once per level of nesting, so a few hundred nested list
+markers in a short comment overflow the stack. Text nested deeper than
+MAX_NESTING is refused before it reaches the parser, and a parser that raised
+anyway is thrown away: a failed run leaves state behind that reset() does not clear.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 
 import markdown
 import nh3
+
+log = logging.getLogger(__name__)
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code"}
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href"}}
@@ -36,7 +44,20 @@ _OFF_INLINE = (
 # private-use character and come back as "&amp;": what was typed is what is shown.
 _AMPERSAND = "\ue000"
 
+# Far deeper than any comment needs, far shallower than what breaks the parser (~500).
+MAX_NESTING = 10
+
+# What can open a level at the start of a line: a quote, a bullet or a numbered item.
+_CONTAINER = re.compile(r"[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))")
+# Inline, what can open or close a level: a run of emphasis characters, a bracket.
+_DELIMITER = re.compile(r"[*_]+|\[|\]")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
 _local = threading.local()
+
+
+class Unrenderable(ValueError):
+    """Text the renderer will not take; the message is for its author."""
 
 
 def _markdown() -> markdown.Markdown:
@@ -54,13 +75,65 @@ def _markdown() -> markdown.Markdown:
 
 
 def render(text: str) -> str:
-    """Render and sanitise; the result is safe to insert into a page as HTML."""
+    """Render and sanitise; the result is safe to insert into a page as HTML.
+
+    Raises Unrenderable, and nothing else, for text it will not render.
+    """
+    if nesting(text) > MAX_NESTING:
+        raise Unrenderable(
+            f"Lists, quotes, links or emphasis nest more than {MAX_NESTING} levels deep here. "
+            "Please simplify the formatting."
+        )
     parser = _markdown()
     try:
         html = parser.convert(text.replace(_AMPERSAND, "").replace("&", _AMPERSAND))
-    finally:
         parser.reset()
-    return sanitise(html.replace(_AMPERSAND, "&amp;"))
+        return sanitise(html.replace(_AMPERSAND, "&amp;"))
+    except Exception as error:
+        _local.parser = None  # never reused: the next comment gets a fresh parser
+        log.exception("the Markdown renderer failed on a comment")
+        raise Unrenderable("This comment's formatting could not be read. Please simplify it.") from error
+
+
+def nesting(text: str) -> int:
+    """How deep `text` could nest, counted generously and without parsing it.
+
+    Per line: the quotes, bullets and numbers that open it, plus its indentation in
+    steps of four (only on lines with such a marker: indentation alone opens nothing).
+    Per paragraph: the links and emphasis still open at any point (a run of n `*`
+    or `_` opens up to n/2 levels).
+    """
+    lines = max((_line_nesting(line) for line in text.split("\n")), default=0)
+    inline = max((_inline_nesting(part) for part in _BLANK_LINE.split(text)), default=0)
+    return max(lines, inline)
+
+
+def _line_nesting(line: str) -> int:
+    markers, end = 0, 0
+    while found := _CONTAINER.match(line, end):
+        markers, end = markers + 1, found.end()
+    if not markers:
+        return 0
+    # A space after each marker separates it; any further four columns indent a level.
+    return markers + max(0, line[:end].expandtabs(4).count(" ") - markers) // 4
+
+
+def _inline_nesting(paragraph: str) -> int:
+    open_levels: list[int] = []
+    deepest = 0
+    for found in _DELIMITER.finditer(paragraph):
+        mark, start, end = found.group(), found.start(), found.end()
+        before = paragraph[start - 1] if start else " "
+        after = paragraph[end] if end < len(paragraph) else " "
+        if mark == "[":
+            open_levels.append(1)
+        elif mark == "]" or (not before.isspace() and open_levels):
+            if open_levels:
+                open_levels.pop()  # a closing bracket, or emphasis that closes
+        elif not after.isspace():
+            open_levels.append((len(mark) + 1) // 2)
+        deepest = max(deepest, sum(open_levels))
+    return deepest
 
 
 def sanitise(html: str) -> str:

@@ -20,7 +20,7 @@ from . import moderation
 from .guard import Refused
 from .models import Comment, State, Thread, utcnow
 from .pages import PageInfo
-from .rendering import count_links, render
+from .rendering import Unrenderable, count_links, render
 from .schemas import CommentEdit, NewComment
 from .security import sha256
 from .settings import ModerationMode, Settings
@@ -268,7 +268,10 @@ def approved(session: Session, key: str, limit: int = 100) -> list[Comment]:
 
 def render_checked(text: str, max_links: int) -> str:
     """Render outside any transaction where possible: it is the slowest step of a post."""
-    html = render(text)
+    try:
+        html = render(text)
+    except Unrenderable as error:
+        raise Refused(422, "text", str(error)) from error
     if count_links(html) > max_links:
         raise Refused(422, "text", f"Please use at most {max_links} links in a comment.")
     return html

@@ -12,11 +12,21 @@ import html
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape  # what Jinja's autoescape applies
 
-from comments_service.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_REL, URL_SCHEMES, render
+from comments_service.rendering import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    LINK_REL,
+    MAX_NESTING,
+    URL_SCHEMES,
+    Unrenderable,
+    nesting,
+    render,
+)
 from comments_service.templates import env
 
 EXAMPLES = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -86,6 +96,10 @@ def words(text: str) -> str:
 @EXAMPLES
 @given(any_text)
 def test_rendered_comment_holds_only_allowed_tags_attributes_and_link_schemes(text: str) -> None:
+    if nesting(text) > MAX_NESTING:  # refused before parsing, and only then
+        with pytest.raises(Unrenderable):
+            render(text)
+        return
     for tag, attrs in parse(render(text)).elements:
         assert tag in ALLOWED_TAGS, (text, tag)
         allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | ({"rel"} if tag == "a" else set())

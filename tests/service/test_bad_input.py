@@ -19,6 +19,13 @@ from tests.service.helpers import form_token
 
 JSON = {"Content-Type": "application/json"}
 VALID = {"thread": "articles/first", "name": "Ann", "text": "A fine comment.", "email": "ann@example.com"}
+# 1,001 characters that nest 500 lists: it overflowed Python-Markdown's stack (a 500).
+DEEP = "- " * 500 + "x"
+FORMATTED = "Next *comment*, with [a link](https://example.org/)\n\nand a second paragraph."
+FORMATTED_HTML = (
+    '<p>Next <em>comment</em>, with <a href="https://example.org/" rel="nofollow ugc noopener">'
+    "a link</a></p>\n<p>and a second paragraph.</p>"
+)
 
 
 @pytest.fixture
@@ -230,3 +237,26 @@ def test_bad_edit_is_refused_and_changes_nothing(
     thread = open_client.get("/api/comments", params={"thread": "articles/first"}).json()
     assert thread["comments"][0]["html"] == "<p>A fine comment.</p>"
     assert thread["comments"][0]["edited"] is None
+
+
+def test_deeply_nested_markdown_is_refused_and_the_next_comment_renders(open_client: TestClient) -> None:
+    refused = send(open_client, {**VALID, "text": DEEP})
+    assert_refused(refused, 422, "text")
+    assert "levels deep" in refused.json()["detail"]
+    assert nothing_stored(open_client)
+    for n in range(3):  # enough posts to meet every posting thread
+        posted = send(open_client, {**VALID, "text": f"{FORMATTED} ({n})"})
+        assert posted.status_code == 201
+        assert posted.json()["comment"]["html"] == FORMATTED_HTML.replace("paragraph.", f"paragraph. ({n})")
+
+
+def test_editing_into_deeply_nested_markdown_is_refused_and_changes_nothing(open_client: TestClient) -> None:
+    posted = send(open_client, VALID).json()
+    url, token = f"/api/comments/{posted['comment']['id']}", {"X-Comment-Token": posted["token"]}
+    assert_refused(open_client.patch(url, json={"text": DEEP}, headers=token), 422, "text")
+    thread = open_client.get("/api/comments", params={"thread": "articles/first"}).json()
+    assert thread["comments"][0]["html"] == "<p>A fine comment.</p>"
+    assert thread["comments"][0]["edited"] is None
+    edited = open_client.patch(url, json={"text": FORMATTED}, headers=token)
+    assert edited.status_code == 200
+    assert edited.json()["html"] == FORMATTED_HTML

@@ -171,6 +171,27 @@ def test_overlong_text_shows_the_error_next_to_it_and_keeps_what_was_typed(clien
     assert stored(client) == 0
 
 
+def test_deeply_nested_text_shows_the_error_next_to_it_and_the_next_post_renders(make_client):
+    client = make_client(moderation="none")
+    typed = {"name": "Bea", "email": "bea@example.org", "text": "- " * 500 + "x"}
+    response = client.post(URL, data=form(client, **typed), headers=SAME_ORIGIN)
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert "levels deep" in page.errors["text"]
+    assert page.errors["name"] == ""
+    assert "text" in page.invalid
+    assert {field: page.fields[field] for field in typed} == typed
+    assert stored(client) == 0
+    text = "Next *comment*, with [a link](https://example.org/)\n\nand a second paragraph."
+    posted = client.post(URL, data=form(client, text=text), headers=SAME_ORIGIN, follow_redirects=False)
+    assert posted.status_code == 303
+    [comment] = client.get("/api/comments", params={"thread": THREAD}).json()["comments"]
+    assert comment["html"] == (
+        '<p>Next <em>comment</em>, with <a href="https://example.org/" rel="nofollow ugc noopener">'
+        "a link</a></p>\n<p>and a second paragraph.</p>"
+    )
+
+
 def test_reply_link_prefills_the_parent_and_the_reply_is_stored_under_it(make_client):
     client = make_client(moderation="none")
     top = approved(client, "Top comment.")

@@ -8,8 +8,11 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from comments_service.rendering import count_links, render
+from comments_service import rendering
+from comments_service.rendering import ALLOWED_TAGS, MAX_NESTING, Unrenderable, count_links, render
 
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 
@@ -200,3 +203,113 @@ def test_rendering_is_the_same_on_every_call() -> None:
 )
 def test_count_links_counts_rendered_anchors(source: str, links: int) -> None:
     assert count_links(render(source)) == links
+
+
+# -- Nesting: refused before the parser sees it, and a failed parser never reused --------
+
+REFERENCE = ("One *two* **three** [four](https://example.org/)\n\nFive", None)
+REFERENCE_HTML = (
+    '<p>One <em>two</em> <strong>three</strong> <a href="https://example.org/" '
+    'rel="nofollow ugc noopener">four</a></p>\n<p>Five</p>'
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("- " * 500 + "x", id="the-reported-list"),
+        pytest.param("* " * 500 + "x", id="star-list"),
+        pytest.param("1. " * 1600 + "x", id="numbered-list"),
+        pytest.param("> " * 2000 + "x", id="quotes"),
+        pytest.param("> - " * 300 + "x", id="quoted-lists"),
+        pytest.param("".join(" " * (4 * n) + "- x\n" for n in range(40)), id="indented-lists"),
+        pytest.param("*" * 40 + "x" + "*" * 40, id="emphasis-runs"),
+        pytest.param("*a _b " * 30 + "x" + " b_ a*" * 30, id="alternating-emphasis"),
+        pytest.param("[" * 4000 + "x", id="open-brackets"),
+    ],
+)
+def test_deeply_nested_text_is_refused_before_it_reaches_the_parser(
+    source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_parser() -> None:
+        raise AssertionError("the parser was reached")
+
+    monkeypatch.setattr(rendering, "_markdown", no_parser)
+    with pytest.raises(Unrenderable, match=f"more than {MAX_NESTING} levels"):
+        render(source)
+
+
+def test_nesting_up_to_the_limit_renders() -> None:
+    lists = render("- " * MAX_NESTING + "deep")
+    assert lists.count("<ul>") == MAX_NESTING
+    quotes = render("> " * MAX_NESTING + "deep")
+    assert quotes.count("<blockquote>") == MAX_NESTING
+    assert render("**bold *and* plain** [link](https://example.org/)").count("<") == 8
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "A plain sentence, with (brackets) and 5 * 3 = 15.",
+        "snake_case_names and __init__ and a_b_c_d_e_f_g_h_i_j_k_l",
+        "Name: ______________ Date: ________",
+        "*" * 30,
+        "- one\n- two\n    - nested\n        - deeper\n\n> quoted\n> > twice",
+    ],
+)
+def test_ordinary_text_is_not_counted_as_deep(source: str) -> None:
+    assert rendering.nesting(source) <= 3
+    render(source)
+
+
+def test_a_parser_that_raised_is_never_used_again() -> None:
+    parser = rendering._markdown()
+
+    def broken(text: str) -> str:
+        parser.parser.state.set("list")  # what a RecursionError deep in a list left behind
+        raise RecursionError("maximum recursion depth exceeded")
+
+    parser.convert = broken  # type: ignore[method-assign]
+    with pytest.raises(Unrenderable):
+        render("Anything.")
+    assert render(REFERENCE[0]) == REFERENCE_HTML
+
+
+_LEAVES = st.sampled_from(["x", "two words", "[a](https://example.org/)", "`code`", "<b>", "&amp;", "*", "_"])
+_MARKERS = ["- ", "* ", "+ ", "1. ", "> ", ">", "[", "*", "_", "**", "__", "    ", "\t", "    - ", "\n"]
+
+
+def _wrapped(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.builds("{}{}".format, st.sampled_from(_MARKERS), inner),
+        st.builds("*{}*".format, inner),
+        st.builds("**{}**".format, inner),
+        st.builds("_{}_".format, inner),
+        st.builds("[{}](https://example.org/)".format, inner),
+        st.builds("{}\n{}".format, inner, inner),
+        st.builds("{}\n\n{}".format, inner, inner),
+    )
+
+
+deep_text = st.one_of(
+    st.recursive(_LEAVES, _wrapped, max_leaves=80),
+    st.builds(
+        lambda marker, times, tail: marker * times + tail,
+        st.sampled_from(_MARKERS),
+        st.integers(min_value=0, max_value=1200),
+        _LEAVES,
+    ),
+).map(lambda text: text[:5000])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deep_text)
+def test_deep_structures_render_to_allowed_html_or_are_refused(text: str) -> None:
+    try:
+        markup = render(text)
+    except Unrenderable:
+        assert rendering.nesting(text) > MAX_NESTING
+    else:
+        assert {tag for tag, _ in parse(markup).tags} <= ALLOWED_TAGS
+    # Whatever happened, the next comment renders in full.
+    assert render(REFERENCE[0]) == REFERENCE_HTML
