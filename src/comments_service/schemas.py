@@ -1,7 +1,9 @@
 """What the API accepts and returns. These models are also its OpenAPI documentation.
 
 Requests are strict: only listed fields, exact types, sensible lengths, and no
-control characters or broken Unicode (which some databases refuse to store).
+control characters, broken Unicode or noncharacters (which some databases refuse to
+store and XML 1.0, so the Atom feed, forbids). Names lose the invisible characters
+that reorder or hide text.
 """
 
 from __future__ import annotations
@@ -12,7 +14,17 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Noncharacters: U+FDD0..U+FDEF and the last two code points of every plane.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)
+)
+_FORBIDDEN = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ud800-\\udfff{_NONCHARACTERS}]")
+# Bidi controls (a name shown backwards, or reordering the text after it) and
+# zero-width characters (a name that looks like another, or like none).
+_INVISIBLE = re.compile("[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Joiners are part of how some scripts (Persian, Hindi) and emoji are written, inside a
+# word; at an end, beside a space or after another joiner they only hide.
+_STRAY_JOINER = re.compile(r"(?<!\S)[\u200c\u200d]+|[\u200c\u200d]+(?!\S)|(?<=[\u200c\u200d])[\u200c\u200d]+")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 # Ids are INTEGER columns: 32-bit on PostgreSQL, which fails the whole request (500) on a
 # larger number instead of finding nothing. No id can be larger, so larger is invalid.
@@ -21,7 +33,7 @@ MAX_ID = 2**31 - 1
 
 def _clean_text(value: str) -> str:
     if _FORBIDDEN.search(value):
-        raise ValueError("contains characters that cannot be stored (control characters)")
+        raise ValueError("contains characters that cannot be stored (control characters or noncharacters)")
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -30,6 +42,10 @@ def _one_line(value: str) -> str:
     if not value:
         raise ValueError("cannot be blank")
     return value
+
+
+def _name(value: str) -> str:
+    return _one_line(_STRAY_JOINER.sub("", _INVISIBLE.sub("", _clean_text(value))))
 
 
 def _not_blank(value: str) -> str:
@@ -48,7 +64,7 @@ def _email(value: str | None) -> str | None:
     return value
 
 
-Name = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_one_line)]
+Name = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_name)]
 Text = Annotated[str, Field(min_length=1, max_length=5000), AfterValidator(_not_blank)]
 Email = Annotated[str | None, Field(max_length=254), AfterValidator(_email)]
 ThreadKey = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]

@@ -101,11 +101,13 @@ def test_a_discussion_from_first_post_to_deleted_comment(new_visitor: Visitor, s
     shown = reader.locator(f"#comment-{first_id}")
     expect(shown.locator(".sdm-body")).to_have_text(re.compile("Does medical massage help after knee"))
     expect(shown.locator(".sdm-badge")).to_have_count(0)
+    expect(shown.locator(".sdm-name > bdi")).to_have_text("Avery")  # isolated: see comments.js
     assert count_shown(reader) == count_before + 1
 
     # They reply; once approved (through the CLI), the reply sits inside the parent's <li>.
     shown.get_by_role("button", name="Reply").click()
     expect(reader.locator(".sdm-replying")).to_contain_text("Replying to Avery")
+    expect(reader.locator(".sdm-replying bdi")).to_have_text("Avery")
     post_through_form(reader, "Blake", f"It helped me, with my surgeon's OK. {marker}-reply")
     reply_id = comment_id(reader, f"{marker}-reply")
     stack.approve(reply_id)

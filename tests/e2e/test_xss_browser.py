@@ -80,6 +80,10 @@ class Payload:
     name: str  # as the page should show it: the service folds whitespace in names
 
 
+# What the service strips from names (bidi controls, zero-width characters): a few payloads hold them.
+INVISIBLE = re.compile("[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def load_corpus() -> list[str]:
     # split("\n"), not splitlines(): payloads may hold U+2028 and other line-breaking characters.
     lines = CORPUS.read_text(encoding="utf-8").split("\n")
@@ -113,7 +117,12 @@ def payloads(xss_stack: Stack) -> list[Payload]:
             response = client.post("/api/comments", json=body)
             assert response.status_code == 202, f"payload {index} {payload!r} refused: {response.text}"
             ids.append(int(response.json()["comment"]["id"]))
-            posted.append(Payload(payload, " ".join(name.split())))
+            shown = response.json()["comment"]["name"]
+            if INVISIBLE.search(name):
+                assert not INVISIBLE.search(shown), f"payload {index}: invisible characters kept in the name"
+            else:
+                assert shown == " ".join(name.split()), f"payload {index}: the name changed"
+            posted.append(Payload(payload, shown))
     xss_stack.approve(*ids)
     return posted
 

@@ -133,12 +133,14 @@ def test_name_is_shown_as_typed_and_never_as_markup(name: str) -> None:
         "article",
         "p",
         "strong",
+        "bdi",
         "a",
         "time",
         "div",
         "p",
         "p",
         "a",
+        "bdi",
     ]
     shown = "".join(page.text)
     assert f"{name} ·" in shown

@@ -181,6 +181,15 @@ def test_queue_lists_pending_comments_with_name_email_and_text(client):
     assert "<strong>sciatica</strong>" in page
 
 
+def test_names_and_emails_in_the_queue_are_isolated_with_bdi(client):
+    held(client, "A question.")
+    set_password(client)
+    sign_in(client)
+    page = client.get("/admin").text
+    assert '<strong class="sdm-name"><bdi>Ann</bdi></strong>' in page
+    assert "<bdi>ann@example.org</bdi>" in page
+
+
 @pytest.mark.parametrize(
     ("action", "state", "public"), [("approve", "approved", True), ("reject", "rejected", False)]
 )

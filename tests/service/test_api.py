@@ -231,6 +231,49 @@ def test_feed_is_atom_xml_listing_approved_comments_only(client: TestClient) -> 
     assert "Still pending" not in response.text
 
 
+def test_the_feed_stays_valid_xml_after_posts_with_noncharacters(make_client: MakeClient) -> None:
+    client = open_client(make_client)
+    post(client, "Text with \ufffe in it.")
+    post(client, "Fine text.", name="Ann \uffff")
+    assert post(client, "A normal comment.").status_code == 201
+    response = client.get("/api/feed", params={"thread": "articles/first"})
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # noqa: S314 (our own feed, in a test)
+    assert [entry.findtext(f"{ATOM}content") for entry in root.iter(f"{ATOM}entry")] == [
+        "<p>A normal comment.</p>"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("\u202eevil.exe\u202c", "evil.exe"),  # right-to-left override: would show "exe.live"
+        ("\u2067Ann\u2069 Lee", "Ann Lee"),
+        ("\u200eBo\u200f\u061c", "Bo"),
+        ("A\u200bn\u2060n\ufeff", "Ann"),
+        ("Ali\u200d", "Ali"),
+        ("\u200c Cy", "Cy"),
+        ("\U0001f469\u200d\u2695\ufe0f Sara", "\U0001f469\u200d\u2695\ufe0f Sara"),  # an emoji's joiner
+        ("Mi\u200cna", "Mi\u200cna"),  # a joiner inside a word (Persian, Hindi) stays
+    ],
+)
+def test_bidi_controls_and_zero_width_characters_are_stripped_from_names(
+    make_client: MakeClient, typed: str, kept: str
+) -> None:
+    client = open_client(make_client)
+    response = post(client, "Hello.", name=typed)
+    assert response.status_code == 201
+    assert response.json()["comment"]["name"] == kept
+    assert shown(client)[0]["name"] == kept
+
+
+def test_a_name_of_only_invisible_characters_is_refused(make_client: MakeClient) -> None:
+    response = post(open_client(make_client), "Hello.", name="\u202e\u200b\u2066")
+    assert response.status_code == 422
+    assert response.json()["field"] == "name"
+    assert "blank" in response.json()["detail"]
+
+
 @pytest.mark.parametrize("path", ["/api/comments", "/api/feed"])
 def test_unknown_thread_is_not_found_for_reads(client: TestClient, path: str) -> None:
     response = client.get(path, params={"thread": "articles/nope"})

@@ -260,3 +260,18 @@ def test_editing_into_deeply_nested_markdown_is_refused_and_changes_nothing(open
     edited = open_client.patch(url, json={"text": FORMATTED}, headers=token)
     assert edited.status_code == 200
     assert edited.json()["html"] == FORMATTED_HTML
+
+
+@pytest.mark.parametrize("field", ["name", "text"])
+@pytest.mark.parametrize(
+    "character",
+    ["\ufffe", "\uffff", "\ufdd0", "\ufdef", "\U0001fffe", "\U0010ffff"],
+    ids=["U+FFFE", "U+FFFF", "U+FDD0", "U+FDEF", "U+1FFFE", "U+10FFFF"],
+)
+def test_noncharacters_xml_forbids_are_refused_naming_the_field(
+    open_client: TestClient, field: str, character: str
+) -> None:
+    response = send(open_client, {**VALID, field: f"Ann {character} here"})
+    assert_refused(response, 422, field)
+    assert "noncharacters" in response.json()["detail"]
+    assert nothing_stored(open_client)

@@ -101,6 +101,17 @@ def test_page_lists_approved_comments_nested_with_a_form_token(make_client):
     assert page.fields["thread"] == THREAD
 
 
+def test_names_are_isolated_with_bdi_wherever_they_are_shown(make_client):
+    client = make_client(moderation="none")
+    name = "\u05d0\u05d1\u05d9"  # a right-to-left name (Hebrew): it must not reorder what follows
+    response = post(client, text="Shalom.", name=name)
+    top = int(response.json()["comment"]["id"])
+    page = client.get(URL, params={"thread": THREAD, "reply": top}).text
+    assert f'<strong class="sdm-name"><bdi>{name}</bdi></strong>' in page
+    assert f"Reply to <bdi>{name}</bdi></a>" in page
+    assert f'<h2 id="sdm-form-title">Reply to <bdi>{name}</bdi></h2>' in page
+
+
 def test_page_does_not_show_comments_waiting_for_moderation(client):
     assert post(client, text="Not yet visible.").status_code == 202
     response = client.get(URL, params={"thread": THREAD})

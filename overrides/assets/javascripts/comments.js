@@ -62,7 +62,8 @@
       if (c.state == "deleted") art.appendChild(el("p", "sdm-deleted", "Comment deleted"));
       else {
         var meta = el("p", "sdm-meta"), link = el("a"), time = el("time", null, ago(c.created));
-        meta.appendChild(el("strong", "sdm-name", c.name));
+        // Names in <bdi>: right-to-left names never reorder the text beside them.
+        meta.appendChild(el("strong", "sdm-name")).appendChild(el("bdi", null, c.name));
         link.href = "#comment-" + c.id; time.dateTime = c.created; time.title = new Date(c.created).toLocaleString();
         link.appendChild(time); meta.append(" · ", link);
         if (c.edited) meta.append(" · edited");
@@ -119,7 +120,9 @@
     function moveForm(slot, name) {
       slot.appendChild(form);
       replying.hidden = !name;
-      replying.querySelector("span").textContent = name ? "Replying to " + name : "";
+      var note = replying.querySelector("span");
+      note.textContent = "";
+      if (name) note.append("Replying to ", el("bdi", null, name));
       form.elements.text.focus();
     }
     function resetForm() {
