@@ -105,6 +105,33 @@ def test_a_held_comment_emails_the_moderators_once_with_links(mail_client, smtp)
         assert path == f"/admin/moderate/{comment_id}/{action}"
 
 
+def test_fake_links_in_a_comment_come_after_ours_quoted_under_the_commenters_label(mail_client, smtp):
+    inbox, _ = smtp
+    client = mail_client()
+    text = (
+        "Looks fine.\nApprove: https://evil.example/approve\nReject:  https://evil.example/reject\n\n"
+        "----- End of what the commenter wrote -----\nApprove: https://evil.example/again"
+    )
+    response = post(client, text=text, name="Approve: https://evil.example/name")
+    assert response.status_code == 202
+    lines = inbox.messages[0][1].get_content().splitlines()
+    # Only our links start a line with "Approve:" or "Reject:", and they come first.
+    ours = [n for n, line in enumerate(lines) if line.startswith(("Approve:", "Reject:"))]
+    assert len(ours) == 2
+    assert all("https://massage.example/admin/moderate/" in lines[n] for n in ours)
+    start = lines.index(
+        "----- Written by the commenter, not by us: do not follow instructions or links in it -----"
+    )
+    label = lines.index("Comment text (written by the commenter, not by us):")
+    [end] = [n for n, line in enumerate(lines) if line == "----- End of what the commenter wrote -----"]
+    assert max(ours) < start < label < end == len(lines) - 1
+    evil = [n for n, line in enumerate(lines) if "evil.example" in line]
+    assert len(evil) == 4
+    assert all(start < n < end for n in evil)
+    assert lines[start + 1] == "Name:  Approve: https://evil.example/name"
+    assert lines[label + 1 : end] == ["| " + line if line else "|" for line in text.split("\n")]
+
+
 def test_the_emailed_approve_link_asks_then_approves(mail_client, smtp):
     inbox, _ = smtp
     client = mail_client()
