@@ -8,13 +8,16 @@ must list every field (tests/service/test_settings.py fails otherwise).
 from __future__ import annotations
 
 import ipaddress
-import secrets
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .security import stored_secret
+
+SECRET_FILE = Path("var/secret.key")
 
 
 class ModerationMode(StrEnum):
@@ -135,12 +138,5 @@ class Settings(BaseSettings):
         return value.upper()
 
     def resolved_secret(self) -> str:
-        """The configured secret, or one generated once and kept beside the SQLite file."""
-        if self.secret_key:
-            return self.secret_key
-        path = Path("var/secret.key")
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-            path.chmod(0o600)
-        return path.read_text(encoding="utf-8").strip()
+        """The configured secret, or one generated once and kept in var/secret.key."""
+        return self.secret_key or stored_secret(SECRET_FILE)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 from pydantic import Field, ValidationError
 
+from comments_service.security import Signer
 from comments_service.settings import ModerationMode, Settings
 from tests.conftest import ROOT
 
@@ -119,3 +121,44 @@ def test_an_invalid_value_is_an_error_naming_the_variable(environment, variable,
     assert error["loc"] == (field,)
     assert field in str(caught.value)
     assert message in str(caught.value)
+
+
+# -- The generated secret (no COMMENTS_SECRET_KEY) --------------------------------------
+
+
+def test_a_process_that_loses_the_race_to_create_the_secret_uses_the_winners(environment, tmp_path):
+    # Another process creates the file just after this one looked and found none.
+    environment.chdir(tmp_path)
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "secret.key").write_text("the-winners-secret-0123456789")
+    environment.setattr(Path, "exists", lambda path: path.name != "secret.key" and os.path.exists(path))
+    assert Settings().resolved_secret() == "the-winners-secret-0123456789"
+    assert (tmp_path / "var" / "secret.key").read_text() == "the-winners-secret-0123456789"
+    assert [path.name for path in (tmp_path / "var").iterdir()] == ["secret.key"]
+
+
+def test_an_empty_secret_file_is_refused(environment, tmp_path):
+    environment.chdir(tmp_path)
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "secret.key").write_text("\n")
+    with pytest.raises(ValueError, match="COMMENTS_SECRET_KEY"):
+        Settings().resolved_secret()
+
+
+@pytest.mark.parametrize("secret", ["", "   "])
+def test_the_service_never_signs_with_an_empty_secret(secret):
+    with pytest.raises(ValueError, match="empty"):
+        Signer(secret)
+
+
+def test_the_sample_unit_runs_the_service_where_it_may_write_its_secret():
+    unit = dict(
+        line.split("=", 1)
+        for line in (ROOT / "deploy" / "comments.service").read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    )
+    writable = [f"/var/lib/{unit['StateDirectory']}", *unit.get("ReadWritePaths", "").split()]
+    assert unit["ProtectSystem"] == "strict"
+    # resolved_secret() writes var/secret.key below the working directory.
+    secret_file = Path(unit["WorkingDirectory"]) / "var" / "secret.key"
+    assert any(secret_file.is_relative_to(path.lstrip("-")) for path in writable), (secret_file, writable)
