@@ -16,10 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .guard import Refused
-from .models import AdminSession, Credential, RateCounter, utcnow
+from .models import AdminSession, Credential, RateCounter, as_utc, utcnow
 from .security import hash_password, new_secret_token, sha256, verify_password
 from .settings import Settings
-from .store import as_utc
 
 COOKIE = "sdm_admin"
 LOCK = "login-lock"  # a rate_counters row whose `started` is when the lockout began

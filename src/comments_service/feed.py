@@ -6,9 +6,9 @@ import datetime as dt
 from urllib.parse import quote, urlsplit
 from xml.etree import ElementTree as ET
 
-from .models import Comment
+from .models import Comment, as_utc
 from .pages import PageInfo
-from .store import as_utc, iso
+from .store import iso
 
 ATOM = "http://www.w3.org/2005/Atom"
 

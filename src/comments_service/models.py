@@ -1,4 +1,9 @@
-"""The database tables. Alembic migrations (migrations/versions/) create them."""
+"""The database tables. Alembic migrations (migrations/versions/) create them.
+
+Every time is UTC, whatever the database session's time zone: PostgreSQL hands back
+times in its session's zone and SQLite keeps none, so times are turned into UTC on
+the way in and come back as UTC on the way out (UTCDateTime).
+"""
 
 from __future__ import annotations
 
@@ -17,11 +22,31 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """The same moment in UTC; a time without a zone (from SQLite) is UTC already."""
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored and read back as UTC, on SQLite and on PostgreSQL in any session zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
 
 
 class State(StrEnum):
@@ -32,7 +57,7 @@ class State(StrEnum):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: DateTime(timezone=True)}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime()}
 
 
 class Thread(Base):

@@ -18,7 +18,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from . import moderation
 from .guard import Refused
-from .models import Comment, State, Thread, utcnow
+from .models import Comment, State, Thread, as_utc, utcnow
 from .pages import PageInfo
 from .rendering import Unrenderable, count_links, render
 from .schemas import CommentEdit, NewComment
@@ -26,11 +26,6 @@ from .security import sha256
 from .settings import ModerationMode, Settings
 
 PUBLIC_STATES = (State.APPROVED, State.DELETED, State.REJECTED)
-
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; every time here is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def iso(moment: dt.datetime | None) -> str | None:

@@ -15,8 +15,8 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from .models import Comment, State, Thread
-from .store import as_utc, iso
+from .models import Comment, State, Thread, as_utc
+from .store import iso
 
 FORMAT = "sdm-comments"
 

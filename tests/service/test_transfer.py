@@ -6,16 +6,20 @@ fresh ids, which on PostgreSQL needs the id sequences moved past the imported ro
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from comments_service import moderation, transfer
+from comments_service.app import create_app
 from comments_service.db import write_session
 from comments_service.models import Comment
+from comments_service.settings import Settings
 from comments_service.store import as_utc
 from tests.service.helpers import post
 
@@ -156,3 +160,50 @@ def test_import_refuses_data_that_is_not_an_export(client, data):
     with pytest.raises(ValueError, match="not a comments export"):
         import_(client, data)  # type: ignore[arg-type]
     assert export(client)["threads"] == []
+
+
+# -- Time zones: every time is UTC, whatever the database session's zone ------------------
+
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+
+
+def test_a_time_in_another_zone_is_stored_and_read_back_as_the_same_moment_in_utc(client):
+    moment = dt.datetime(2026, 7, 1, 9, 30, 15, 123456, tzinfo=LOS_ANGELES)  # 16:30:15 UTC
+    comment_id, _ = held(client, "Written in California.")
+    with write_session(client.app.state.services.sessions) as session:
+        session.get(Comment, comment_id).created_at = moment
+    with client.app.state.services.sessions() as session:
+        stored = session.get(Comment, comment_id).created_at
+    assert stored == moment
+    assert stored.utcoffset() == dt.timedelta(0)
+    assert export(client)["comments"][0]["created"] == "2026-07-01T16:30:15.123456+00:00"
+
+
+def test_an_export_from_a_postgresql_session_in_another_zone_imports_into_sqlite_unchanged(
+    postgres_server, pages_file, tmp_path
+):
+    def app(url: str) -> TestClient:
+        settings = Settings(
+            database_url=url, secret_key="test-secret-key", pages_file=pages_file, min_submit_seconds=0
+        )
+        return TestClient(create_app(settings))
+
+    zoned = postgres_server.database() + "?options=-c%20timezone%3DAmerica/Los_Angeles"
+    with app(zoned) as source:
+        with source.app.state.services.sessions() as session:
+            assert session.execute(text("SHOW timezone")).scalar() == "America/Los_Angeles"
+        before = dt.datetime.now(dt.UTC)
+        top, token = held(source, "Posted from a Los Angeles session.")
+        moderate(source, top, "approve")
+        held(source, "A reply.", parent=top)
+        data = export(source)
+        shown = thread(source, token=token)
+    for row in data["comments"]:
+        assert row["created"].endswith("+00:00"), row["created"]
+        moment = dt.datetime.fromisoformat(row["created"])
+        assert dt.timedelta(0) <= moment - before < dt.timedelta(minutes=5)
+    assert shown["comments"][0]["created"].endswith("Z")
+    with app(f"sqlite:///{tmp_path / 'moved.sqlite3'}") as target:
+        import_(target, data)
+        assert export(target)["comments"] == data["comments"]
+        assert thread(target, token=token)["comments"] == shown["comments"]
