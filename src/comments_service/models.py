@@ -87,7 +87,8 @@ class Comment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    # RESTRICT: a comment with replies is never deleted, so no reply goes with it.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="RESTRICT"), index=True)
     depth: Mapped[int] = mapped_column(Integer, default=1)
     state: Mapped[State] = mapped_column(
         Enum(State, name="comment_state", values_callable=lambda states: [s.value for s in states]),

@@ -4,6 +4,11 @@ States are `pending`, `approved`, `rejected` and `deleted`. A deleted comment th
 still has replies stays as a "comment deleted" placeholder (name, email and text
 wiped) so its replies keep their place; one without replies is removed, and so is
 any placeholder it leaves without replies.
+
+Nothing acknowledged may vanish with a deleted parent. On PostgreSQL a delete locks
+the comment's row before counting its replies, so a reply being written either
+finishes first (and is counted) or waits and is refused; and the database itself
+refuses to delete a comment that still has replies (ON DELETE RESTRICT).
 """
 
 from __future__ import annotations
@@ -64,6 +69,8 @@ def reject(session: Session, comment: Comment) -> None:
 def delete(session: Session, comment: Comment) -> None:
     """Remove a comment, keeping a placeholder only while replies hang from it."""
     thread_id = comment.thread_id
+    if _locked(session, comment.id) is None:
+        return  # deleted meanwhile by someone else
     if _reply_count(session, comment.id):
         comment.state = State.DELETED
         comment.name, comment.email, comment.text, comment.html = "", None, "", ""
@@ -81,12 +88,22 @@ def delete(session: Session, comment: Comment) -> None:
 def _tidy_placeholders(session: Session, comment_id: int | None) -> None:
     """Walk up from a removed reply, dropping placeholders that no longer hold replies."""
     while comment_id is not None:
-        parent = session.get(Comment, comment_id)
+        parent = _locked(session, comment_id)
         if parent is None or parent.state is not State.DELETED or _reply_count(session, parent.id):
             return
         comment_id = parent.parent_id
         session.delete(parent)
         session.flush()
+
+
+def _locked(session: Session, comment_id: int) -> Comment | None:
+    """The comment, read afresh and locked until commit (FOR UPDATE; SQLite has one writer anyway)."""
+    return session.scalar(
+        select(Comment)
+        .where(Comment.id == comment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def _reply_count(session: Session, comment_id: int) -> int:

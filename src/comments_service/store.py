@@ -79,7 +79,10 @@ def create(
     thread_id = thread_id_for(session, page, bump=state is State.APPROVED)
     depth = 1
     if data.parent is not None:
-        parent = session.get(Comment, data.parent)
+        # Locked against a delete until this reply commits (see moderation.delete).
+        parent = session.scalar(
+            select(Comment).where(Comment.id == data.parent).with_for_update(read=True, key_share=True)
+        )
         if parent is None or parent.thread_id != thread_id or parent.state is not State.APPROVED:
             raise Refused(422, "parent", "The comment you are replying to is not on this page.")
         if parent.depth >= settings.max_depth:

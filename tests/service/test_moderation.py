@@ -7,16 +7,23 @@ thread's version (the read cache key) moves, placeholders, and the queue's order
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterator
 
+import psycopg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from comments_service import moderation
-from comments_service.db import make_engine, migrate, session_factory
+from comments_service import moderation, store
+from comments_service.db import make_engine, migrate, session_factory, write_session
+from comments_service.guard import Refused
 from comments_service.models import Comment, State, Thread
+from comments_service.schemas import NewComment
 from comments_service.settings import ModerationMode, Settings
+from tests.service.helpers import post
 
 T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -245,3 +252,95 @@ def test_bump_moves_only_the_given_thread(session: Session, thread: Thread) -> N
     session.commit()
     assert version(session, thread) == 3
     assert version(session, other) == 7
+
+
+def test_the_database_refuses_to_delete_a_comment_that_has_replies(session: Session, thread: Thread) -> None:
+    parent = add(session, thread, State.APPROVED)
+    reply = add(session, thread, State.APPROVED, parent=parent, minutes=1)
+    with pytest.raises(IntegrityError):
+        session.execute(delete(Comment).where(Comment.id == parent.id))
+    session.rollback()
+    assert exists(session, reply.id)
+
+
+# -- A delete racing a reply (PostgreSQL: SQLite takes one writer at a time) ---------------
+
+
+def _waiting_on_a_lock(url: str, timeout: float = 10) -> None:
+    """Return once some session of the test database waits for a lock."""
+    database = url.rsplit("/", 1)[1]
+    admin = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
+    query = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'"
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(admin, autocommit=True) as connection:
+        while time.monotonic() < deadline:
+            if connection.execute(query, (database,)).fetchone()[0]:  # type: ignore[index]
+                return
+            time.sleep(0.02)
+    raise AssertionError("nothing waited for a lock")
+
+
+def _reply(parent: int, text: str) -> NewComment:
+    return NewComment(thread="articles/first", parent=parent, name="Bo", text=text, form_token="-")
+
+
+@pytest.fixture
+def racing(make_client, database_url):  # type: ignore[no-untyped-def]
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: the race needs PostgreSQL")
+    client = make_client(moderation="none")
+    parent = post(client, "The parent.").json()["comment"]["id"]
+    return client.app.state.services, int(parent), database_url
+
+
+def test_a_reply_acknowledged_while_its_parent_is_deleted_is_kept(racing):
+    svc, parent, url = racing
+    page = svc.pages.get("articles/first")
+    writing = svc.sessions()
+    writing.begin()
+    reply = store.create(writing, svc.settings, page, _reply(parent, "A reply."), "<p>A reply.</p>", "t")
+
+    def delete_parent() -> None:
+        with write_session(svc.sessions) as session:
+            moderation.delete(session, session.get(Comment, parent))
+
+    deleting = threading.Thread(target=delete_parent)
+    deleting.start()
+    _waiting_on_a_lock(url)  # the delete has begun and waits for the reply's transaction
+    writing.commit()  # the reply is acknowledged here
+    writing.close()
+    deleting.join(timeout=30)
+    with svc.sessions() as session:
+        kept = session.get(Comment, reply.id)
+        placeholder = session.get(Comment, parent)
+        assert kept is not None, "an acknowledged reply vanished with its parent"
+        assert placeholder is not None
+        assert placeholder.state is State.DELETED
+
+
+def test_a_reply_to_a_comment_being_deleted_waits_and_is_refused_not_lost(racing):
+    svc, parent, url = racing
+    page = svc.pages.get("articles/first")
+    deleting = svc.sessions()
+    deleting.begin()
+    moderation.delete(deleting, deleting.get(Comment, parent))  # no replies: the row goes
+    outcome: list[object] = []
+
+    def reply() -> None:
+        try:
+            with write_session(svc.sessions) as session:
+                outcome.append(store.create(session, svc.settings, page, _reply(parent, "Late."), "", "t"))
+        except Refused as refused:
+            outcome.append(refused)
+
+    replying = threading.Thread(target=reply)
+    replying.start()
+    _waiting_on_a_lock(url)
+    deleting.commit()
+    deleting.close()
+    replying.join(timeout=30)
+    [refused] = outcome
+    assert isinstance(refused, Refused)
+    assert refused.field == "parent"
+    with svc.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Comment)) == 0
