@@ -3,7 +3,8 @@
 A honeypot field, a minimum time between showing the form and posting it (a
 signed timestamp), per-client rate limits kept in the database so every instance
 shares them, and the client's address resolved safely behind known proxies.
-The address itself is never stored: only a keyed HMAC of it.
+The address itself is never stored: only a keyed HMAC of it (see client_group for
+what counts as one client).
 """
 
 from __future__ import annotations
@@ -39,11 +40,8 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies:
     networks = [ipaddress.ip_network(proxy, strict=False) for proxy in trusted_proxies]
 
     def trusted(address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in networks)
+        ip = _ip(address)
+        return ip is not None and any(ip in network for network in networks)
 
     address = peer or "unknown"
     if not forwarded_for or not trusted(address):
@@ -54,6 +52,32 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies:
             return hop
         address = hop
     return address
+
+
+def client_group(address: str, ipv6_prefix: int) -> str:
+    """Who a limit counts as one client: an IPv4 address, or the IPv6 network around one.
+
+    A home or a phone usually gets a whole /64 of IPv6 addresses: counted one address
+    at a time, one client would have billions of allowances. Every spelling of an
+    address counts the same (case, zero compression, IPv4 written as IPv6).
+    """
+    ip = _ip(address)
+    if ip is None:
+        return address
+    if isinstance(ip, ipaddress.IPv4Address):
+        return str(ip)
+    return str(ipaddress.IPv6Network((int(ip), ipv6_prefix), strict=False))
+
+
+def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address, with an IPv4 address written as IPv6 (::ffff:a.b.c.d) as plain IPv4."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
 
 
 def check_honeypot(value: str | None) -> None:

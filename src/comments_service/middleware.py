@@ -99,7 +99,7 @@ class FloodGate:
                 Headers(scope=scope).get("x-forwarded-for"),
                 svc.settings.trusted_proxies,
             )
-            wait = svc.full_windows.wait(svc.signer.client_key(address))
+            wait = svc.full_windows.wait(svc.client_key(address))
             if wait:
                 refused = too_fast(wait)
                 await problem(429, refused.message, refused.field, retry_after=wait)(scope, receive, send)

@@ -59,7 +59,7 @@ def post(
         settings.min_submit_seconds,
         settings.form_token_max_age_seconds,
     )
-    client = svc.signer.client_key(address)
+    client = svc.client_key(address)
     wait = svc.full_windows.wait(client)
     if wait:
         raise too_fast(wait)

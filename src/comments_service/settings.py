@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         65_536, ge=1024, description="Requests with a larger body are refused before parsing."
     )
+    ipv6_prefix_length: int = Field(
+        64,
+        ge=32,
+        le=128,
+        description="Rate limits and the login lockout count an IPv6 client by its network of this many "
+        "bits (a home or a phone usually has a whole /64).",
+    )
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed.",

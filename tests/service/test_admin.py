@@ -15,12 +15,14 @@ from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from comments_service import auth
+from comments_service.app import create_app
 from comments_service.db import write_session
 from comments_service.models import Comment
 from comments_service.security import Signer
 from tests.service.helpers import post
 
 PASSWORD = "correct horse battery staple"
+WRONG = "wrong password"
 SECRET = "test-secret-key"  # the conftest settings' secret_key
 
 
@@ -155,6 +157,27 @@ def test_throttle_survives_a_counting_window_boundary(make_client, monkeypatch):
         assert try_login(client, "wrong password").status_code == 403
     clock.time = lambda: boundary + 1  # three seconds later
     assert try_login(client).status_code == 429
+
+
+def test_wrong_passwords_from_one_ipv6_64_lock_out_the_whole_64(make_settings, monkeypatch):
+    app = create_app(make_settings(login_max_failures=5, trusted_proxies=["10.0.0.0/8"]))
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: (time.time() // 900) * 900 + 450))
+    with TestClient(app, client=("10.1.2.3", 50000)) as proxy:
+        set_password(proxy)
+
+        def attempt(address: str, password: str = WRONG) -> int:
+            csrf = csrf_of(proxy.get("/admin").text)
+            response = proxy.post(
+                "/admin/login",
+                data={"password": password, "csrf": csrf},
+                headers={"X-Forwarded-For": address},
+                follow_redirects=False,
+            )
+            return response.status_code
+
+        assert [attempt(f"2001:db8:1:2::{n}") for n in range(1, 6)] == [403] * 5
+        assert attempt("2001:db8:1:2:ffff::9", PASSWORD) == 429  # another address, the same /64
+        assert attempt("2001:db8:1:3::1", PASSWORD) == 303  # another /64 signs in
 
 
 @pytest.mark.parametrize("csrf", [None, "forged", "signed with another secret"])

@@ -180,3 +180,38 @@ def test_forwarded_for_is_believed_from_a_trusted_proxy_network(
     assert post_from(proxy, "Visitor six again.", "203.0.113.6, 10.9.9.9") == 429
     # A client-supplied first hop cannot shift the blame onto someone else.
     assert post_from(proxy, "Blame shifting.", "198.51.100.1, 203.0.113.5") == 429
+
+
+@pytest.mark.usefixtures("frozen_clock")
+def test_posts_from_one_ipv6_64_share_one_limit(peer_client: Callable[..., TestClient]) -> None:
+    proxy = peer_client("10.1.2.3", rate_per_minute=5, trusted_proxies=["10.0.0.0/8"])
+    codes = [
+        post_from(proxy, f"From the same home, address {n}.", f"2001:db8:1:2::{n:x}") for n in range(1, 21)
+    ]
+    assert codes == [202] * 5 + [429] * 15
+    assert post_from(proxy, "Another home.", "2001:db8:1:3::1") == 202
+    assert stored(proxy) == 6
+
+
+@pytest.mark.usefixtures("frozen_clock")
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["203.0.113.5", "::ffff:203.0.113.5", "::FFFF:CB00:7105"],
+        ["2001:db8::5", "2001:DB8::5", "2001:0db8:0000:0000:0000:0000:0000:0005"],
+    ],
+)
+def test_every_spelling_of_an_address_shares_its_limit(
+    peer_client: Callable[..., TestClient], spellings: list[str]
+) -> None:
+    proxy = peer_client("10.1.2.3", rate_per_minute=len(spellings) - 1, trusted_proxies=["10.0.0.0/8"])
+    codes = [post_from(proxy, f"Spelling {n}.", address) for n, address in enumerate(spellings)]
+    assert codes == [202] * (len(spellings) - 1) + [429]
+
+
+@pytest.mark.usefixtures("frozen_clock")
+def test_the_ipv6_prefix_length_is_a_setting(peer_client: Callable[..., TestClient]) -> None:
+    proxy = peer_client("10.1.2.3", rate_per_minute=1, trusted_proxies=["10.0.0.0/8"], ipv6_prefix_length=128)
+    assert post_from(proxy, "First address.", "2001:db8:1:2::1") == 202
+    assert post_from(proxy, "Second address.", "2001:db8:1:2::2") == 202
+    assert post_from(proxy, "First again.", "2001:db8:1:2::1") == 429

@@ -21,6 +21,7 @@ from comments_service.guard import (
     check_honeypot,
     check_rate,
     client_address,
+    client_group,
     forget_old_counters,
 )
 from comments_service.models import RateCounter
@@ -69,6 +70,34 @@ def test_client_address_believes_forwarded_for_only_from_trusted_proxies(
     peer: str | None, forwarded: str | None, trusted: list[str], expected: str
 ) -> None:
     assert client_address(peer, forwarded, trusted) == expected
+
+
+def test_a_trusted_proxy_is_recognised_in_its_ipv6_spelling_too() -> None:
+    # A dual-stack socket reports an IPv4 peer as ::ffff:a.b.c.d.
+    assert client_address("::ffff:10.0.0.1", "198.51.100.1", ["10.0.0.1"]) == "198.51.100.1"
+
+
+@pytest.mark.parametrize(
+    ("address", "prefix", "group"),
+    [
+        ("198.51.100.7", 64, "198.51.100.7"),
+        ("::ffff:198.51.100.7", 64, "198.51.100.7"),
+        ("::FFFF:c633:6407", 64, "198.51.100.7"),
+        ("2001:db8:1:2:3:4:5:6", 64, "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::7", 64, "2001:db8:1:2::/64"),
+        ("2001:0db8:0001:0002:0000:0000:0000:0007", 64, "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::7", 64, "2001:db8:1:3::/64"),
+        ("2001:db8:1:2:3:4:5:6", 48, "2001:db8:1::/48"),
+        ("2001:db8:1:2:3:4:5:6", 128, "2001:db8:1:2:3:4:5:6/128"),
+        ("::1", 64, "::/64"),
+        ("testclient", 64, "testclient"),  # not an address: counted as it is
+        ("unknown", 64, "unknown"),
+    ],
+)
+def test_limits_count_an_ipv4_address_or_an_ipv6_network_in_any_spelling(
+    address: str, prefix: int, group: str
+) -> None:
+    assert client_group(address, prefix) == group
 
 
 @pytest.mark.parametrize("value", [None, ""])

@@ -126,7 +126,7 @@ def login(
         svc.signer.unsign("login", csrf, max_age=3600)
     except InvalidToken:
         return _login_page(svc, "The sign-in form expired. Please try again.", status=403)
-    client = svc.signer.client_key(address_of(request, svc))
+    client = svc.client_key(address_of(request, svc))
     try:
         with write_session(svc.sessions) as session:
             token = auth.login(session, svc.settings, client, password)
