@@ -2,7 +2,8 @@
 
 The session cookie is HttpOnly and SameSite=Strict and holds a random token whose
 hash is stored. Every form carries the session's CSRF token. After five wrong
-passwords a client is throttled for a while (counted per HMAC of its address).
+passwords a client is throttled for a while (counted per HMAC of its address), and
+after too many from everyone together (login_max_failures_total) every sign-in is.
 """
 
 from __future__ import annotations
@@ -11,17 +12,21 @@ import datetime as dt
 import hmac
 import math
 import time
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
-from .guard import Refused
+from .db import write_session
+from .guard import Refused, counter_insert, increment
 from .models import AdminSession, Credential, RateCounter, as_utc, utcnow
 from .security import hash_password, new_secret_token, sha256, verify_password
 from .settings import Settings
 
 COOKIE = "sdm_admin"
+ATTEMPTS = "login"  # rate_counters rows counting a client's sign-in attempts per window
 LOCK = "login-lock"  # a rate_counters row whose `started` is when the lockout began
+EVERYONE = "everyone"  # the client of the shared budget (real clients are HMACs in hex)
 MODERATOR = "moderator"
 
 
@@ -42,60 +47,138 @@ def password_is_set(session: Session) -> bool:
     return session.get(Credential, MODERATOR) is not None
 
 
-def _failure_window(settings: Settings, now: float) -> int:
+def _window(settings: Settings, now: float) -> int:
     return int(now // settings.login_lockout_seconds * settings.login_lockout_seconds)
 
 
-def check_not_throttled(session: Session, settings: Settings, client: str, now: float | None = None) -> None:
-    """Refuse while the client is locked out (after too many wrong passwords)."""
-    now = time.time() if now is None else now
-    locked_at = session.scalar(
-        select(func.max(RateCounter.started)).where(RateCounter.client == client, RateCounter.window == LOCK)
-    )
-    if locked_at is not None and now < locked_at + settings.login_lockout_seconds:
-        wait = max(1, math.ceil(locked_at + settings.login_lockout_seconds - now))
-        raise Refused(
-            429,
-            "password",
-            f"Too many wrong passwords. Try again in {wait // 60 + 1} minutes.",
-            wait,
-        )
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt counted before its password is checked (see login)."""
+
+    client: str
+    window: int  # the counting window it was counted in
+    locked_at: int | None  # the lockout it started, being the last attempt allowed
 
 
-def record_failure(session: Session, settings: Settings, client: str, now: float | None = None) -> None:
-    """Count a wrong password; lock the client out when this and the last window reach the limit.
+def _count(session: Session, client: str, window: int, settings: Settings, add: bool) -> int:
+    """The attempts of this window and the last one, after counting one more if `add` (atomically).
 
     Counting two windows means a window boundary never resets the count early.
     """
-    now = time.time() if now is None else now
-    started = _failure_window(settings, now)
-    counter = session.get(RateCounter, (client, "login", started))
-    if counter is None:
-        counter = RateCounter(client=client, window="login", started=started, count=0)
-        session.add(counter)
-    counter.count += 1
-    previous = session.get(RateCounter, (client, "login", started - settings.login_lockout_seconds))
-    failures = counter.count + (previous.count if previous is not None else 0)
-    if failures >= settings.login_max_failures and session.get(RateCounter, (client, LOCK, int(now))) is None:
-        session.add(RateCounter(client=client, window=LOCK, started=int(now), count=failures))
+    previous = session.get(RateCounter, (client, ATTEMPTS, window - settings.login_lockout_seconds))
+    if add:
+        count = increment(session, client, ATTEMPTS, window)
+    else:
+        current = session.get(RateCounter, (client, ATTEMPTS, window))
+        count = current.count if current is not None else 0
+    return count + (previous.count if previous is not None else 0)
 
 
-def login(session: Session, settings: Settings, client: str, password: str) -> str | None:
-    """A new session token, or None for a wrong password (the failure is recorded, so
-    commit). Raises Refused when the client is throttled, before looking at the password."""
-    check_not_throttled(session, settings, client)
-    credential = session.get(Credential, MODERATOR)
-    if credential is None or not verify_password(credential.password_hash, password):
-        record_failure(session, settings, client)
-        return None
-    token = new_secret_token()
-    session.add(
-        AdminSession(
-            token_hash=sha256(token),
-            csrf_token=new_secret_token(),
-            expires_at=utcnow() + dt.timedelta(hours=settings.session_hours),
-        )
+def _locked_until(session: Session, settings: Settings, client: str) -> float:
+    started = session.scalar(
+        select(func.max(RateCounter.started)).where(RateCounter.client == client, RateCounter.window == LOCK)
     )
+    return 0.0 if started is None else float(started + settings.login_lockout_seconds)
+
+
+def _wait_message(wait: float, reason: str) -> Refused:
+    seconds = max(1, math.ceil(wait))
+    return Refused(429, "password", f"{reason} Try again in {seconds // 60 + 1} minutes.", seconds)
+
+
+def check_open(session: Session, settings: Settings, client: str, now: float, add: bool = False) -> int:
+    """Refuse (429) while the client is locked out or everyone's budget is spent.
+
+    With `add`, the attempt is counted first; returns the client's count.
+    """
+    window = _window(settings, now)
+    failures = _count(session, client, window, settings, add)
+    locked_until = _locked_until(session, settings, client)
+    if now < locked_until:
+        raise _wait_message(locked_until - now, "Too many wrong passwords.")
+    budget = settings.login_max_failures_total
+    if budget and _count(session, EVERYONE, window, settings, add) > (budget if add else budget - 1):
+        raise _wait_message(
+            window + settings.login_lockout_seconds - now,
+            "Sign-in is paused: too many wrong passwords from everyone. Moderators can still use "
+            "the comments command and the links in moderation emails.",
+        )
+    return failures
+
+
+def begin_attempt(session: Session, settings: Settings, client: str, now: float) -> Attempt:
+    """Count an attempt, or refuse it (429) while the client is locked out or everyone's budget is spent.
+
+    Counting comes first, in one short write: attempts made in parallel each get their
+    own number, so no more than the limit ever reach the password check. The last
+    attempt allowed locks the client out at once; a right password lifts that again.
+    A refused attempt is not counted (its transaction rolls back).
+    """
+    window = _window(settings, now)
+    failures = check_open(session, settings, client, now, add=True)
+    locked_at = None
+    if failures >= settings.login_max_failures:
+        locked_at = int(now)
+        _upsert_lock(session, client, locked_at, failures)
+    return Attempt(client=client, window=window, locked_at=locked_at)
+
+
+def _upsert_lock(session: Session, client: str, started: int, failures: int) -> None:
+    session.execute(
+        counter_insert(session)
+        .values(client=client, window=LOCK, started=started, count=failures)
+        .on_conflict_do_nothing()
+    )
+
+
+def give_back(session: Session, settings: Settings, attempt: Attempt) -> None:
+    """A right password: the attempt no longer counts, and the lockout it started is lifted."""
+    for client in (attempt.client, EVERYONE):
+        session.execute(
+            update(RateCounter)
+            .where(
+                RateCounter.client == client,
+                RateCounter.window == ATTEMPTS,
+                RateCounter.started == attempt.window,
+            )
+            .values(count=RateCounter.count - 1)
+        )
+    if attempt.locked_at is not None:
+        session.execute(
+            delete(RateCounter).where(
+                RateCounter.client == attempt.client,
+                RateCounter.window == LOCK,
+                RateCounter.started == attempt.locked_at,
+            )
+        )
+
+
+def login(sessions: sessionmaker[Session], settings: Settings, client: str, password: str) -> str | None:
+    """A new session token, or None for a wrong password; Refused (429) while throttled.
+
+    The password is checked (Argon2, tens of milliseconds of CPU) outside any
+    transaction: on SQLite a write holds the one write lock, and guessing must not
+    stall every comment being posted meanwhile. The writes before and after are short.
+    """
+    with sessions() as session:  # a read first: refused guesses never take the write lock
+        check_open(session, settings, client, time.time())
+    with write_session(sessions) as session:
+        attempt = begin_attempt(session, settings, client, time.time())
+    with sessions() as session:
+        credential = session.get(Credential, MODERATOR)
+        password_hash = credential.password_hash if credential is not None else None
+    if password_hash is None or not verify_password(password_hash, password):
+        return None  # counted already
+    token = new_secret_token()
+    with write_session(sessions) as session:
+        give_back(session, settings, attempt)
+        session.add(
+            AdminSession(
+                token_hash=sha256(token),
+                csrf_token=new_secret_token(),
+                expires_at=utcnow() + dt.timedelta(hours=settings.session_hours),
+            )
+        )
     return token
 
 

@@ -13,6 +13,7 @@ import ipaddress
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
@@ -116,7 +117,7 @@ def check_rate(session: Session, client: str, limits: list[Limit], now: float | 
         if limit.allowed <= 0:  # 0 turns a limit off
             continue
         started = int(now // limit.seconds * limit.seconds)
-        if _increment(session, client, limit.window, started) > limit.allowed:
+        if increment(session, client, limit.window, started) > limit.allowed:
             retry_after = max(retry_after, int(started + limit.seconds - now) + 1)
     if retry_after:
         raise too_fast(retry_after)
@@ -162,11 +163,16 @@ class FullWindows:
             self._until[client] = now + retry_after - 1
 
 
-def _increment(session: Session, client: str, window: str, started: int) -> int:
-    """Atomic upsert-and-return, so concurrent instances never lose a count."""
+def counter_insert(session: Session) -> Any:
+    """INSERT into rate_counters with this database's ON CONFLICT clause available."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(RateCounter)
+
+
+def increment(session: Session, client: str, window: str, started: int) -> int:
+    """Atomic upsert-and-return, so concurrent instances never lose a count."""
     statement = (
-        dialect.insert(RateCounter)
+        counter_insert(session)
         .values(client=client, window=window, started=started, count=1)
         .on_conflict_do_update(
             index_elements=["client", "window", "started"],

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = Field(
         900, ge=1, description="How long logins stay throttled after too many failures."
     )
+    login_max_failures_total: int = Field(
+        50,
+        ge=0,
+        description="Wrong passwords allowed from all clients together within the lockout time before "
+        "every sign-in pauses (moderators can still use the CLI and email links); 0 turns this off.",
+    )
     cookie_secure: bool = Field(
         False, description="Mark the moderator cookie Secure (set true behind HTTPS)."
     )

@@ -7,17 +7,21 @@ that a refused request changed nothing.
 from __future__ import annotations
 
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import select
 
 from comments_service import auth
 from comments_service.app import create_app
 from comments_service.db import write_session
-from comments_service.models import Comment
+from comments_service.models import Comment, RateCounter
 from comments_service.security import Signer
 from tests.service.helpers import post
 
@@ -178,6 +182,78 @@ def test_wrong_passwords_from_one_ipv6_64_lock_out_the_whole_64(make_settings, m
         assert [attempt(f"2001:db8:1:2::{n}") for n in range(1, 6)] == [403] * 5
         assert attempt("2001:db8:1:2:ffff::9", PASSWORD) == 429  # another address, the same /64
         assert attempt("2001:db8:1:3::1", PASSWORD) == 303  # another /64 signs in
+
+
+def test_parallel_wrong_passwords_are_checked_and_counted_exactly_up_to_the_limit(make_client, monkeypatch):
+    client = make_client(login_max_failures=5)
+    set_password(client)
+    csrf = csrf_of(client.get("/admin").text)
+    checked = []
+    real_verify = auth.verify_password
+
+    def counting(password_hash: str, password: str) -> bool:
+        checked.append(password)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(auth, "verify_password", counting)
+
+    def attempt(_: int) -> int:
+        data = {"password": WRONG, "csrf": csrf}
+        return client.post("/admin/login", data=data, follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(20) as pool:
+        codes = sorted(pool.map(attempt, range(20)))
+    assert codes == [403] * 5 + [429] * 15
+    assert len(checked) == 5
+    with client.app.state.services.sessions() as session:
+        counted = session.scalars(select(RateCounter).where(RateCounter.window == auth.ATTEMPTS)).all()
+        locks = session.scalars(select(RateCounter).where(RateCounter.window == auth.LOCK)).all()
+    assert sorted(row.count for row in counted) == [5, 5]  # the client, and everyone's budget
+    assert len(locks) == 1
+
+
+def test_posting_goes_on_while_a_password_is_being_checked(make_client, monkeypatch):
+    client = make_client(moderation="none")
+    set_password(client)
+    csrf = csrf_of(client.get("/admin").text)
+    checking = threading.Event()
+
+    def slow(password_hash: str, password: str) -> bool:  # Argon2 under load, exaggerated
+        checking.set()
+        time.sleep(3)
+        return False
+
+    monkeypatch.setattr(auth, "verify_password", slow)
+    with ThreadPoolExecutor(1) as pool:
+        login = pool.submit(client.post, "/admin/login", data={"password": WRONG, "csrf": csrf})
+        assert checking.wait(10)
+        started = time.monotonic()
+        assert post(client, text="Posted while someone guesses.").status_code == 201
+        took = time.monotonic() - started
+        assert login.result().status_code == 403
+    assert took < 1.5, f"a post waited {took:.1f} s for a password check"
+
+
+def test_everyones_wrong_passwords_together_pause_every_sign_in(make_settings, monkeypatch):
+    settings = make_settings(
+        login_max_failures=100, login_max_failures_total=3, trusted_proxies=["10.0.0.0/8"]
+    )
+    app = create_app(settings)
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: (time.time() // 900) * 900 + 450))
+    with TestClient(app, client=("10.1.2.3", 50000)) as proxy:
+        set_password(proxy)
+
+        def attempt(address: str, password: str) -> Any:
+            csrf = csrf_of(proxy.get("/admin").text)
+            data = {"password": password, "csrf": csrf}
+            return proxy.post("/admin/login", data=data, headers={"X-Forwarded-For": address})
+
+        codes = [attempt(f"198.51.100.{n}", WRONG).status_code for n in range(3)]
+        assert codes == [403, 403, 403]
+        paused = attempt("203.0.113.9", PASSWORD)  # a new client, the right password: paused all the same
+        assert paused.status_code == 429
+        assert "Sign-in is paused" in paused.text
+        assert 0 < int(paused.headers["retry-after"]) <= 450
 
 
 @pytest.mark.parametrize("csrf", [None, "forged", "signed with another secret"])

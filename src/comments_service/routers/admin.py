@@ -128,8 +128,7 @@ def login(
         return _login_page(svc, "The sign-in form expired. Please try again.", status=403)
     client = svc.client_key(address_of(request, svc))
     try:
-        with write_session(svc.sessions) as session:
-            token = auth.login(session, svc.settings, client, password)
+        token = auth.login(svc.sessions, svc.settings, client, password)
     except Refused as refused:
         response = _login_page(svc, refused.message, status=429)
         response.headers["Retry-After"] = str(refused.retry_after or 60)
