@@ -310,6 +310,7 @@ class Ours:
                 "COMMENTS_MODERATION": "none",
                 "COMMENTS_RATE_PER_MINUTE": "0",
                 "COMMENTS_RATE_PER_HOUR": "0",
+                "COMMENTS_FORM_TOKEN_MAX_POSTS": "0",
                 "COMMENTS_MIN_SUBMIT_SECONDS": "0",
             }
         )
@@ -337,8 +338,9 @@ class Ours:
         )
         return lambda client, iteration: [raw]
 
-    async def fetch_tokens(self, clients: int) -> None:
-        raw = request("GET", self.port, "/api/form-token", {"Accept": "application/json"})
+    async def fetch_tokens(self, clients: int, size: int) -> None:
+        path = f"/api/form-token?thread={quote(thread_key(size), safe='')}"
+        raw = request("GET", self.port, path, {"Accept": "application/json"})
         answers = await call_many(self.port, [raw] * clients, concurrency=min(clients, 4))
         self.tokens = [json.loads(body)["token"] for _, body in answers]
 
@@ -427,7 +429,7 @@ class Isso:
         )
         return lambda client, iteration: [config, fetch]
 
-    async def fetch_tokens(self, clients: int) -> None:
+    async def fetch_tokens(self, clients: int, size: int) -> None:
         return None
 
     def post_raw(self, size: int, text: str, name: str, parent: int | None, token: str = "") -> bytes:
@@ -467,7 +469,7 @@ async def seed(server: Ours | Isso, size: int) -> None:
         return
     rng = random.Random(size)
     replies = int(size * REPLY_SHARE)
-    await server.fetch_tokens(1)
+    await server.fetch_tokens(1, size)
     token = server.tokens[0] if isinstance(server, Ours) else ""
     top = [
         server.post_raw(size, comment_text(f"seed-{size}-{i}"), f"Reader {i}", None, token)
@@ -609,7 +611,7 @@ async def run(seconds: float, work: Path) -> dict[str, Any]:
             pair = (ours, isso) if not flip else (isso, ours)
             flip = not flip
             for server in pair:
-                await server.fetch_tokens(clients)
+                await server.fetch_tokens(clients, 100)
                 scenario = server.post(100, f"c{clients}")
                 load = await run_load(
                     server.port,

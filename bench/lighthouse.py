@@ -127,7 +127,7 @@ def main() -> int:
         build_real_site(site)
         port = free_port()
         with serve(site, database, port, "lighthouse-seed", moderation="none", rate_per_minute="0",
-                   rate_per_hour="0", min_submit_seconds="0"):  # fmt: skip
+                   rate_per_hour="0", min_submit_seconds="0", form_token_max_posts="0"):  # fmt: skip
             seed(f"http://127.0.0.1:{port}")
         site_port, devtools_port = free_port(), free_port()
         profile = work / "chromium-profile"

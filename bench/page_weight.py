@@ -45,7 +45,7 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
@@ -119,7 +119,7 @@ def seed(base: str) -> None:
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
 
-    token = call("GET", "/api/form-token")["token"]
+    token = call("GET", f"/api/form-token?thread={quote(THREAD, safe='')}")["token"]
     ids: list[int] = []
     for n in range(COMMENTS):
         parent = ids[n % len(ids)] if n % 5 == 4 and ids else None
@@ -287,6 +287,7 @@ def main() -> int:
             rate_per_minute="0",
             rate_per_hour="0",
             min_submit_seconds="0",
+            form_token_max_posts="0",
         ):
             seed(f"http://127.0.0.1:{port}")
         print(f"Seeded {COMMENTS} approved comments on {ARTICLE}", flush=True)

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .models import RateCounter
-from .security import InvalidToken, Signer
+from .security import InvalidToken, Signer, sha256, thread_digest
 
 
 class Refused(Exception):
@@ -86,20 +86,46 @@ def check_honeypot(value: str | None) -> None:
         raise Refused(400, "website", "This field must stay empty; it catches automated posts.")
 
 
-def check_form_token(signer: Signer, token: str | None, min_seconds: float, max_age: int) -> None:
+def check_form_token(
+    signer: Signer, token: str | None, thread: str, min_seconds: float, max_age: int
+) -> float:
+    """Refuse a missing, forged, expired or too fresh form token, or one from another page.
+
+    Returns when the form was shown (Unix seconds).
+    """
     if not token:
         raise Refused(422, "form_token", "The form token is missing; reload the page and try again.")
     try:
-        age = signer.form_age(token, max_age)
+        shown, digest = signer.read_form_token(token, max_age)
     except InvalidToken as error:
         raise Refused(
             422, "form_token", f"{str(error).capitalize()}; reload the page and try again."
         ) from error
+    if digest != thread_digest(thread):
+        raise Refused(
+            422, "form_token", "This form was made for another page. Please reload this page and post again."
+        )
+    age = time.time() - shown
     # The token's time is rounded to the millisecond, so a fresh one can look a fraction of a
     # millisecond "from the future": with no minimum configured, never refuse on that.
     if min_seconds > 0 and age < min_seconds:
         wait = max(1, round(min_seconds - age + 0.5))
         raise Refused(429, "form_token", f"That was quick! Please wait {wait} seconds and post again.", wait)
+    return shown
+
+
+def count_form_use(session: Session, token: str, shown: float, max_age: int, allowed: int) -> None:
+    """Count a comment posted with this form token; refuse one past `allowed` (0: no limit).
+
+    Counted in rate_counters until the token has expired (its row's `started` is the
+    expiry), so housekeeping drops the count only once the token is worthless anyway.
+    """
+    if allowed > 0 and increment(session, sha256(token), "form", int(shown) + max_age) > allowed:
+        raise Refused(
+            422,
+            "form_token",
+            f"This form has already posted {allowed} comments. Please reload the page to post again.",
+        )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Posting a comment, step by step, for both the JSON API and the no-JavaScript form.
 
-Cheap checks first (honeypot, page, form age), then the rate limit in its own
+Cheap checks first (honeypot, page, the form token's age and page), then the rate limit in its own
 committed transaction (an attempt within the limit counts even if the write is then
 refused, say as a duplicate; one over the limit is refused and not counted), then the
 Markdown rendering (outside any lock), then the write.
@@ -15,7 +15,15 @@ from fastapi import BackgroundTasks, Request
 
 from . import store
 from .db import write_session
-from .guard import Refused, check_form_token, check_honeypot, check_rate, client_address, too_fast
+from .guard import (
+    Refused,
+    check_form_token,
+    check_honeypot,
+    check_rate,
+    client_address,
+    count_form_use,
+    too_fast,
+)
 from .models import State
 from .notify import pending_message, send
 from .pages import PageInfo
@@ -53,9 +61,10 @@ def post(
     settings = svc.settings
     check_honeypot(data.website)
     page = page_or_404(svc, data.thread)
-    check_form_token(
+    shown = check_form_token(
         svc.signer,
         data.form_token,
+        data.thread,
         settings.min_submit_seconds,
         settings.form_token_max_age_seconds,
     )
@@ -76,6 +85,14 @@ def post(
         token = svc.signer.new_author_token()
     token_hash = sha256(token)
     with write_session(svc.sessions) as session:
+        # In the write: a post refused after the rate check (say, a duplicate) uses nothing.
+        count_form_use(
+            session,
+            data.form_token,
+            shown,
+            settings.form_token_max_age_seconds,
+            settings.form_token_max_posts,
+        )
         comment = store.create(session, settings, page, data, html, token_hash)
         out = store.node(comment, token_hash, store.utcnow(), store.edit_window(settings))
     if comment.state is State.PENDING and settings.smtp_host and settings.notify_emails:

@@ -41,6 +41,11 @@ def new_secret_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def thread_digest(thread: str) -> str:
+    """A short stand-in for a thread key inside a form token (keys may be 200 characters)."""
+    return hashlib.blake2b(thread.encode("utf-8", "surrogatepass"), digest_size=9).hexdigest()
+
+
 def stored_secret(path: Path) -> str:
     """The secret kept in `path`, made on first use: every process starting at once gets the same one.
 
@@ -127,19 +132,22 @@ class Signer:
             return None
         return sha256(token)
 
-    # -- Form tokens: when the comment form was shown ------------------------------------
-    def new_form_token(self) -> str:
-        return self.sign("form", round(time.time(), 3))
+    # -- Form tokens: when the comment form was shown, and for which page ----------------
+    def new_form_token(self, thread: str) -> str:
+        return self.sign("form", [round(time.time(), 3), thread_digest(thread)])
 
-    def form_age(self, token: str, max_age: int) -> float:
-        """Seconds since the form was shown; raises InvalidToken when forged or too old."""
+    def read_form_token(self, token: str, max_age: int) -> tuple[float, str]:
+        """When the form was shown and its thread's digest; InvalidToken when forged or too old."""
         try:
-            shown = self.unsign("form", token, max_age)
+            data = self.unsign("form", token, max_age)
         except InvalidToken as error:
             raise InvalidToken(f"the form {error}") from error
+        if not (isinstance(data, list) and len(data) == 2 and isinstance(data[1], str)):
+            raise InvalidToken("the form is not valid")
+        shown, thread = data
         if not isinstance(shown, int | float) or isinstance(shown, bool):
             raise InvalidToken("the form is not valid")
-        return time.time() - float(shown)
+        return float(shown), thread
 
     # -- Moderation links in emails: one comment, one action, limited life ---------------
     def moderation_token(self, comment_id: int, action: str) -> str:

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
         3.0, ge=0, description="Shortest time between showing the form and posting it."
     )
     form_token_max_age_seconds: int = Field(86_400, ge=60, description="How long a comment form stays valid.")
+    form_token_max_posts: int = Field(
+        3, ge=0, description="Comments one comment form (its form token) may post; 0 turns the limit off."
+    )
     rate_per_minute: int = Field(
         5, ge=0, description="Comments one client may post per minute; 0 turns the limit off."
     )

@@ -61,7 +61,7 @@ class Stack:
     env: dict[str, str]
     process: subprocess.Popen[bytes]
     log: Path
-    _form_token: tuple[str, float] | None = field(default=None, repr=False)
+    _form_tokens: dict[str, tuple[str, float]] = field(default_factory=dict, repr=False)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -84,12 +84,12 @@ class Stack:
         if ids:
             self.cli("approve", *(str(i) for i in ids))
 
-    def form_token(self) -> str:
-        """A form token old enough to post with: fetched once, waited for once, then reused."""
-        if self._form_token is None:
-            data = httpx.get(self.url("/api/form-token")).json()
-            self._form_token = (data["token"], time.monotonic())
-        token, fetched = self._form_token
+    def form_token(self, thread: str) -> str:
+        """A form token for `thread`, old enough to post with: fetched once, waited for once, then reused."""
+        if thread not in self._form_tokens:
+            data = httpx.get(self.url("/api/form-token"), params={"thread": thread}).json()
+            self._form_tokens[thread] = (data["token"], time.monotonic())
+        token, fetched = self._form_tokens[thread]
         time.sleep(max(0.0, MIN_SUBMIT_SECONDS + 0.1 - (time.monotonic() - fetched)))
         return token
 
@@ -102,7 +102,7 @@ class Stack:
             "parent": parent,
             "name": name,
             "text": text,
-            "form_token": self.form_token(),
+            "form_token": self.form_token(thread),
         }
         headers = {"X-Comment-Token": token} if token else {}
         response = httpx.post(self.url("/api/comments"), json=body, headers=headers)
@@ -150,6 +150,7 @@ def running_stack(site_dir: Path, workdir: Path, port: int, **settings: str) -> 
             "COMMENTS_MIN_SUBMIT_SECONDS": str(MIN_SUBMIT_SECONDS),
             "COMMENTS_RATE_PER_MINUTE": "1000",
             "COMMENTS_RATE_PER_HOUR": "10000",
+            "COMMENTS_FORM_TOKEN_MAX_POSTS": "0",  # Stack.post reuses one form; the widget does not
             "COMMENTS_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "PYTHONDONTWRITEBYTECODE": "1",
         }

@@ -102,7 +102,7 @@ def payloads(xss_stack: Stack) -> list[Payload]:
     """Every payload posted (name, text, email where possible), then approved in one CLI call."""
     posted: list[Payload] = []
     ids: list[int] = []
-    token = xss_stack.form_token()  # waited for once, reused for the whole batch
+    token = xss_stack.form_token(THREAD)  # waited for once, reused for the whole batch
     with httpx.Client(base_url=xss_stack.base_url) as client:
         for index, payload in enumerate(load_corpus()):
             suffix = f" #{index}"  # the service refuses the same text twice on a page

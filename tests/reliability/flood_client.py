@@ -25,7 +25,7 @@ async def flood(base: str, count: int, connections: int) -> dict[str, Any]:
     retry_after: list[int | None] = []
     queue = iter(range(count))
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        form = (await client.get("/api/form-token")).json()["token"]
+        form = (await client.get("/api/form-token", params={"thread": "articles/first"})).json()["token"]
         print("ready", flush=True)
 
         async def connection() -> None:

@@ -38,13 +38,19 @@ def write_pages(folder: Path) -> Path:
 
 
 def environment(database_url: str, pages_file: Path, **settings: Any) -> dict[str, str]:
-    """COMMENTS_* variables for the service and the CLI (no minimum form time by default)."""
+    """COMMENTS_* variables for the service and the CLI.
+
+    No minimum form time and no limit of posts per form by default: the load checks post
+    hundreds of comments with one form token per page, and rate limits are what they
+    measure (each has its own test in tests/service).
+    """
     env = {key: value for key, value in os.environ.items() if not key.startswith("COMMENTS_")}
     values: dict[str, Any] = {
         "database_url": database_url,
         "secret_key": SECRET,
         "pages_file": pages_file,
         "min_submit_seconds": 0,
+        "form_token_max_posts": 0,
         **settings,
     }
     env.update({f"COMMENTS_{key.upper()}": str(value) for key, value in values.items()})
@@ -125,9 +131,9 @@ def export(env: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def form_token(client: Any, base: str) -> str:
-    """A fresh form token (`client` is an httpx or Starlette test client)."""
-    return str(client.get(f"{base}/api/form-token").json()["token"])
+def form_token(client: Any, base: str, thread: str = "articles/first") -> str:
+    """A fresh form token for `thread` (`client` is an httpx or Starlette test client)."""
+    return str(client.get(f"{base}/api/form-token", params={"thread": thread}).json()["token"])
 
 
 def p99(samples: list[float]) -> float:

@@ -136,7 +136,7 @@ def test_no_public_response_reveals_a_commenters_email(proxied: Service) -> None
         keep("feed", client.get(f"{base}/api/feed", params={"thread": THREAD}))
         keep("counts", client.get(f"{base}/api/counts", params={"thread": THREAD}))
         keep("no-JS page", client.get(f"{base}/api/discussion", params={"thread": THREAD}))
-        keep("form token", client.get(f"{base}/api/form-token"))
+        keep("form token", client.get(f"{base}/api/form-token", params={"thread": THREAD}))
 
     assert "Edited, still no email." in dict(bodies)["feed"]  # the scenario really published
     secrets = _forms_of(EMAIL)

@@ -60,7 +60,7 @@ def _fill(client: TestClient) -> str:
     svc = client.app.state.services  # type: ignore[attr-defined]
 
     def post(text: str, thread: str = "articles/first", parent: int | None = None, **extra: Any) -> dict:
-        body = {**comment(thread, text, form_token(client, ""), parent, name="Zoë Ünïcode"), **extra}
+        body = {**comment(thread, text, form_token(client, "", thread), parent, name="Zoë Ünïcode"), **extra}
         response = client.post("/api/comments", json=body)
         assert response.status_code == 202, response.text
         return dict(response.json())
@@ -190,7 +190,8 @@ def test_online_backup_while_writes_continue_holds_every_earlier_comment(tmp_pat
     async def writers(base: str) -> None:
         async def one(number: int) -> None:
             async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-                form = (await client.get("/api/form-token")).json()["token"]
+                page = {"thread": "articles/first"}
+                form = (await client.get("/api/form-token", params=page)).json()["token"]
                 n = 0
                 while not stop.is_set():
                     text = f"Writer {number} during backup {n}"

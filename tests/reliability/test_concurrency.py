@@ -35,7 +35,10 @@ POSTS = 300
 
 async def _client(base: str, number: int, outcomes: list[tuple[str, int]]) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        form = (await client.get("/api/form-token")).json()["token"]
+        forms = {
+            thread: (await client.get("/api/form-token", params={"thread": thread})).json()["token"]
+            for thread in THREADS
+        }
         first: int | None = None
         for i in range(POSTS):
             thread = sorted(THREADS)[i % len(THREADS)]
@@ -43,7 +46,9 @@ async def _client(base: str, number: int, outcomes: list[tuple[str, int]]) -> No
             # Every fifth post replies to the client's first comment on that thread.
             parent = first if first is not None and i % 5 == 0 and thread == sorted(THREADS)[0] else None
             try:
-                response = await client.post("/api/comments", json=comment(thread, text, form, parent))
+                response = await client.post(
+                    "/api/comments", json=comment(thread, text, forms[thread], parent)
+                )
                 status = response.status_code
             except httpx.HTTPError:
                 status = 0  # no answer: not acknowledged

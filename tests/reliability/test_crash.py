@@ -40,13 +40,16 @@ async def _write_until_killed(service: Service, round_: int, acknowledged: set[s
     async def writer(number: int) -> None:
         nonlocal attempts
         async with httpx.AsyncClient(base_url=service.url, timeout=10) as client:
-            form = (await client.get("/api/form-token")).json()["token"]
+            forms = {
+                thread: (await client.get("/api/form-token", params={"thread": thread})).json()["token"]
+                for thread in THREADS
+            }
             for i in range(100_000):
                 thread = sorted(THREADS)[i % len(THREADS)]
                 text = f"Round {round_} writer {number} comment {i}."
                 attempts += 1
                 try:
-                    response = await client.post("/api/comments", json=comment(thread, text, form))
+                    response = await client.post("/api/comments", json=comment(thread, text, forms[thread]))
                 except httpx.HTTPError:
                     return  # the service is gone
                 if response.status_code in (201, 202):

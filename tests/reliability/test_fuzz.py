@@ -84,10 +84,10 @@ class Fuzzing:
         thread = THREAD_KEYS[pick % len(THREAD_KEYS)]
         method, path, body = case.method.upper(), case.operation.path, case.body
         if path == "/api/comments" and method == "POST" and isinstance(body, dict):
-            body["form_token"] = self.svc.signer.new_form_token()
             if pick < 2:
                 body["thread"] = thread
                 body.pop("website", None)
+            body["form_token"] = self.svc.signer.new_form_token(str(body.get("thread", thread)))
             if pick == 0:  # a post that should succeed, with the generated name and text
                 self._usable(body, ("name", "text"))
                 body.pop("email", None)
@@ -162,7 +162,12 @@ def seed(app: FastAPI) -> list[tuple[int, str]]:
     seeded: list[tuple[int, str]] = []
 
     def post(client: Any, thread: str, text: str, parent: int | None = None) -> int:
-        body = {"thread": thread, "name": "Seed", "text": text, "form_token": svc.signer.new_form_token()}
+        body = {
+            "thread": thread,
+            "name": "Seed",
+            "text": text,
+            "form_token": svc.signer.new_form_token(thread),
+        }
         response = client.post("/api/comments", json={**body, "parent": parent})
         assert response.status_code in (201, 202), response.text
         seeded.append((response.json()["comment"]["id"], response.json()["token"]))

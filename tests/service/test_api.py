@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from comments_service import moderation, posting
 from comments_service.db import write_session
 from comments_service.models import Comment
-from tests.service.helpers import post
+from tests.service.helpers import form_token, post
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MakeClient = Callable[..., TestClient]
@@ -282,7 +282,8 @@ def test_unknown_thread_is_not_found_for_reads(client: TestClient, path: str) ->
 
 
 def test_unknown_thread_is_not_found_for_posts(client: TestClient) -> None:
-    response = post(client, thread="articles/nope")
+    body = {"thread": "articles/nope", "name": "Ann", "text": "Hello.", "form_token": form_token(client)}
+    response = client.post("/api/comments", json=body)
     assert response.status_code == 404
     assert response.json()["field"] == "thread"
     assert stored(client) == 0
@@ -370,7 +371,8 @@ def test_too_many_links_are_refused(client: TestClient) -> None:
 
 
 def test_refusals_answer_with_detail_and_field_only(client: TestClient) -> None:
-    for response in (post(client, thread="articles/nope"), client.post("/api/comments", content=b"{}")):
+    unknown = {"thread": "articles/nope", "name": "Ann", "text": "Hi.", "form_token": form_token(client)}
+    for response in (client.post("/api/comments", json=unknown), client.post("/api/comments", content=b"{}")):
         assert response.status_code in (404, 415)
         assert set(response.json()) == {"detail", "field"}
         assert response.json()["detail"]

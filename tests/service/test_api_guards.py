@@ -77,7 +77,7 @@ def test_empty_honeypot_is_accepted(client: TestClient) -> None:
 
 def test_form_posted_too_soon_is_refused_with_retry_after(make_client: MakeClient) -> None:
     client = make_client(min_submit_seconds=5)
-    assert client.get("/api/form-token").json()["min_seconds"] == 5
+    assert client.get("/api/form-token", params={"thread": "articles/first"}).json()["min_seconds"] == 5
     response = post(client)
     assert response.status_code == 429
     assert response.json()["field"] == "form_token"
@@ -88,14 +88,14 @@ def test_form_posted_too_soon_is_refused_with_retry_after(make_client: MakeClien
 def expired_form_token(monkeypatch: pytest.MonkeyPatch) -> str:
     with monkeypatch.context() as patched:
         patched.setattr(time, "time", lambda: 1_000_000_000.0)  # 2001: long past any max age
-        return Signer("test-secret-key").new_form_token()
+        return Signer("test-secret-key").new_form_token("articles/first")
 
 
 @pytest.mark.parametrize(
     "make_token",
     [
         pytest.param(lambda mp: "not-a-token", id="garbage"),
-        pytest.param(lambda mp: Signer("another-secret").new_form_token(), id="other-secret"),
+        pytest.param(lambda mp: Signer("another-secret").new_form_token("articles/first"), id="other-secret"),
         pytest.param(lambda mp: Signer("test-secret-key").new_author_token(), id="author-token"),
         pytest.param(lambda mp: Signer("test-secret-key").sign("form", "soon"), id="not-a-time"),
         pytest.param(expired_form_token, id="expired"),
@@ -215,3 +215,48 @@ def test_the_ipv6_prefix_length_is_a_setting(peer_client: Callable[..., TestClie
     assert post_from(proxy, "First address.", "2001:db8:1:2::1") == 202
     assert post_from(proxy, "Second address.", "2001:db8:1:2::2") == 202
     assert post_from(proxy, "First again.", "2001:db8:1:2::1") == 429
+
+
+def test_the_form_token_endpoint_needs_a_page_that_accepts_comments(client: TestClient) -> None:
+    assert client.get("/api/form-token").status_code == 422
+    missing = client.get("/api/form-token", params={"thread": "articles/none"})
+    assert missing.status_code == 404
+    assert missing.json()["field"] == "thread"
+
+
+def test_a_form_token_from_one_page_is_refused_on_another(client: TestClient) -> None:
+    body = {"thread": "articles/second", "name": "Ann", "text": "Hello.", "form_token": form_token(client)}
+    response = client.post("/api/comments", json=body)
+    assert response.status_code == 422
+    assert response.json()["field"] == "form_token"
+    assert "another page" in response.json()["detail"]
+    assert stored(client) == 0
+
+
+def test_one_form_token_posts_at_most_three_comments(make_client: MakeClient) -> None:
+    client = make_client(rate_per_minute=0, rate_per_hour=0)
+    token = form_token(client)
+
+    def send(text: str) -> Any:
+        body = {"thread": "articles/first", "name": "Ann", "text": text, "form_token": token}
+        return client.post("/api/comments", json=body)
+
+    assert send("One.").status_code == 202
+    assert send("One.").status_code == 409  # refused: uses nothing up
+    assert [send(text).status_code for text in ("Two.", "Three.")] == [202, 202]
+    fourth = send("Four.")
+    assert fourth.status_code == 422
+    assert fourth.json()["field"] == "form_token"
+    assert "reload the page" in fourth.json()["detail"]
+    assert post(client, "Four, with a fresh form.").status_code == 202
+    assert stored(client) == 4
+
+
+def test_the_form_token_limit_is_a_setting(make_client: MakeClient) -> None:
+    client = make_client(rate_per_minute=0, rate_per_hour=0, form_token_max_posts=1)
+    token = form_token(client)
+    bodies = [
+        {"thread": "articles/first", "name": "Ann", "text": f"Post {n}.", "form_token": token}
+        for n in range(2)
+    ]
+    assert [client.post("/api/comments", json=body).status_code for body in bodies] == [202, 422]

@@ -68,8 +68,10 @@ def stored(client: TestClient) -> int:
 
 
 def form(client: TestClient, **fields: str) -> dict[str, str]:
-    """A filled-in form, with the hidden fields the page gives."""
-    return {"thread": THREAD, "parent": "", "website": "", "form_token": form_token(client)} | {
+    """A filled-in form, with the hidden fields the page gives (a form token for its thread)."""
+    thread = fields.get("thread", THREAD)
+    hidden = {"thread": thread, "parent": "", "website": "", "form_token": form_token(client, thread)}
+    return hidden | {
         "name": "Bea",
         "email": "bea@example.org",
         "text": "Thanks for the article.",
@@ -203,6 +205,34 @@ def test_deeply_nested_text_shows_the_error_next_to_it_and_the_next_post_renders
     )
 
 
+def test_a_form_from_one_pages_discussion_is_refused_on_another(client):
+    first_pages_form = form_token(client, THREAD)
+    data = form(client, thread="articles/second", form_token=first_pages_form)
+    response = client.post(URL, data=data, headers=SAME_ORIGIN)
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert "another page" in response.text
+    assert page.fields["thread"] == "articles/second"
+    assert page.fields["text"] == "Thanks for the article."  # kept, with a form for this page
+    assert stored(client) == 0
+
+
+def test_one_plain_form_posts_at_most_three_comments_then_a_fresh_one_works(make_client):
+    client = make_client(rate_per_minute=0, rate_per_hour=0)
+    token = form_token(client)
+    codes = [
+        client.post(
+            URL, data=form(client, text=f"Post {n}.", form_token=token), headers=SAME_ORIGIN
+        ).status_code
+        for n in range(4)
+    ]
+    assert codes == [200, 200, 200, 422]  # redirects followed back to the page
+    fresh = Page(client.get(URL, params={"thread": THREAD}).text).fields["form_token"]
+    again = client.post(URL, data=form(client, text="Post 4.", form_token=fresh), headers=SAME_ORIGIN)
+    assert again.status_code == 200
+    assert stored(client) == 4
+
+
 def test_reply_link_prefills_the_parent_and_the_reply_is_stored_under_it(make_client):
     client = make_client(moderation="none")
     top = approved(client, "Top comment.")
@@ -211,7 +241,7 @@ def test_reply_link_prefills_the_parent_and_the_reply_is_stored_under_it(make_cl
     page = client.get(URL, params={"thread": THREAD, "reply": top})
     fields = Page(page.text).fields
     assert fields["parent"] == str(top)
-    assert "Reply to Ann" in page.text
+    assert "Reply to <bdi>Ann</bdi>" in page.text
     response = client.post(
         URL, data=form(client, parent=fields["parent"]), headers=SAME_ORIGIN, follow_redirects=False
     )

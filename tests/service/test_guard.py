@@ -22,13 +22,15 @@ from comments_service.guard import (
     check_rate,
     client_address,
     client_group,
+    count_form_use,
     forget_old_counters,
 )
 from comments_service.models import RateCounter
-from comments_service.security import Signer
+from comments_service.security import Signer, thread_digest
 from comments_service.settings import Settings
 
 SIGNER = Signer("test-secret-key")
+THREAD = "articles/first"
 HOUR = 3600 * 500_000  # a fixed whole hour (in 2027): the windows below start exactly here
 PER_MINUTE = [Limit("minute", 60, 2)]
 
@@ -112,19 +114,19 @@ def test_filled_honeypot_is_refused() -> None:
 
 
 def test_form_token_older_than_the_minimum_passes() -> None:
-    check_form_token(SIGNER, SIGNER.sign("form", time.time() - 2), 1, 3600)
+    check_form_token(SIGNER, SIGNER.sign("form", [time.time() - 2, thread_digest(THREAD)]), THREAD, 1, 3600)
 
 
 def test_fresh_form_token_passes_when_there_is_no_minimum(monkeypatch: pytest.MonkeyPatch) -> None:
     # Found by these tests: the token's time is rounded to the millisecond, so read back
     # within half a millisecond it looked "from the future" and was refused with 429.
     monkeypatch.setattr(time, "time", lambda: 1_800_000_000.2746)  # rounds up to ...275
-    check_form_token(SIGNER, SIGNER.new_form_token(), 0, 3600)
+    check_form_token(SIGNER, SIGNER.new_form_token(THREAD), THREAD, 0, 3600)
 
 
 def test_form_token_younger_than_the_minimum_is_refused_with_a_wait() -> None:
     with pytest.raises(Refused) as refused:
-        check_form_token(SIGNER, SIGNER.new_form_token(), 5, 3600)
+        check_form_token(SIGNER, SIGNER.new_form_token(THREAD), THREAD, 5, 3600)
     assert (refused.value.status, refused.value.field) == (429, "form_token")
     assert refused.value.retry_after is not None
     assert 5 <= refused.value.retry_after <= 6
@@ -134,29 +136,59 @@ FORGED = {
     "missing": lambda: None,
     "empty": lambda: "",
     "garbage": lambda: "garbage",
-    "other-secret": lambda: Signer("other-secret").new_form_token(),
+    "other-secret": lambda: Signer("other-secret").new_form_token(THREAD),
     "author-token": SIGNER.new_author_token,
-    "not-a-time": lambda: SIGNER.sign("form", "yesterday"),
-    "a-boolean": lambda: SIGNER.sign("form", True),
-    "truncated": lambda: SIGNER.new_form_token()[:-2],
+    "not-a-time": lambda: SIGNER.sign("form", ["yesterday", thread_digest(THREAD)]),
+    "a-boolean": lambda: SIGNER.sign("form", [True, thread_digest(THREAD)]),
+    "no-page": lambda: SIGNER.sign("form", [time.time() - 10, None]),
+    "the-old-kind": lambda: SIGNER.sign("form", time.time() - 10),
+    "truncated": lambda: SIGNER.new_form_token(THREAD)[:-2],
 }
 
 
 @pytest.mark.parametrize("make_token", FORGED.values(), ids=FORGED.keys())
 def test_missing_or_forged_form_token_is_refused(make_token: Callable[[], str | None]) -> None:
     with pytest.raises(Refused) as refused:
-        check_form_token(SIGNER, make_token(), 0, 3600)
+        check_form_token(SIGNER, make_token(), THREAD, 0, 3600)
     assert (refused.value.status, refused.value.field) == (422, "form_token")
 
 
 def test_expired_form_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     with monkeypatch.context() as patched:
         patched.setattr(time, "time", lambda: 1_000_000_000.0)  # in 2001
-        old = SIGNER.new_form_token()
+        old = SIGNER.new_form_token(THREAD)
     with pytest.raises(Refused) as refused:
-        check_form_token(SIGNER, old, 0, 3600)
+        check_form_token(SIGNER, old, THREAD, 0, 3600)
     assert (refused.value.status, refused.value.field) == (422, "form_token")
     assert "expired" in refused.value.message
+
+
+def test_a_form_token_for_another_page_is_refused() -> None:
+    with pytest.raises(Refused) as refused:
+        check_form_token(SIGNER, SIGNER.new_form_token("articles/second"), THREAD, 0, 3600)
+    assert (refused.value.status, refused.value.field) == (422, "form_token")
+    assert "another page" in refused.value.message
+
+
+def test_a_form_token_posts_up_to_its_limit(session: Session) -> None:
+    token = SIGNER.new_form_token(THREAD)
+    shown = time.time()
+    for _ in range(3):
+        count_form_use(session, token, shown, 3600, 3)
+    with pytest.raises(Refused) as refused:
+        count_form_use(session, token, shown, 3600, 3)
+    assert (refused.value.status, refused.value.field) == (422, "form_token")
+    count_form_use(session, SIGNER.new_form_token(THREAD), shown, 3600, 3)  # another form: its own count
+    for _ in range(10):
+        count_form_use(session, token, shown, 3600, 0)  # 0: no limit
+
+
+def test_a_form_tokens_count_lasts_until_the_token_expires(session: Session) -> None:
+    token, shown = SIGNER.new_form_token(THREAD), time.time()
+    count_form_use(session, token, shown, 86_400, 1)
+    forget_old_counters(session, now=shown + 86_400 - 1)  # housekeeping while the token is good
+    with pytest.raises(Refused):
+        count_form_use(session, token, shown, 86_400, 1)
 
 
 def counts(session: Session) -> dict[tuple[str, str, int], int]:

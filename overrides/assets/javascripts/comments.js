@@ -114,7 +114,8 @@
     }
     function clearErrors() { ["name", "email", "text"].forEach(function (n) { fieldError(n, ""); }); }
     function getFormToken() {
-      if (!formToken) formToken = call("GET", "form-token").then(function (d) { tokenAt = NOW(); return d; });
+      // A form token is good for this page and a few comments: each comment gets a fresh one.
+      if (!formToken) formToken = call("GET", "form-token?thread=" + encodeURIComponent(thread)).then(function (d) { tokenAt = NOW(); return d; });
       return formToken;
     }
     function moveForm(slot, name) {
@@ -147,6 +148,7 @@
           });
         });
       }).then(function (data) {
+        formToken = null;
         try { localStorage.setItem(KEY, data.token); } catch (e) { /* private mode: edits unavailable */ }
         f.text.value = ""; resetForm();
         say(data.status == "approved" ? "Your comment is posted." : "Thanks! Your comment is awaiting moderation.");

@@ -65,11 +65,19 @@ def health(svc: Annotated[Services, Depends(services)]) -> dict[str, str]:
     return {"status": "ok", "database": "ok"}
 
 
-@router.get("/form-token", response_model=FormToken)
-def form_token(svc: Annotated[Services, Depends(services)], response: Response) -> dict[str, object]:
-    """Fetched when a visitor starts writing: posting sooner than `min_seconds` later is refused."""
+@router.get(
+    "/form-token",
+    response_model=FormToken,
+    responses={404: {"model": Problem}, 422: {"model": Problem}},
+)
+def form_token(
+    svc: Annotated[Services, Depends(services)], response: Response, thread: ThreadQuery
+) -> dict[str, object]:
+    """Fetched when a visitor starts writing on a page: good for that page only, for a few
+    comments; posting sooner than `min_seconds` later is refused."""
+    page = page_or_404(svc, thread)
     response.headers["Cache-Control"] = "no-store"
-    return {"token": svc.signer.new_form_token(), "min_seconds": svc.settings.min_submit_seconds}
+    return {"token": svc.signer.new_form_token(page.thread), "min_seconds": svc.settings.min_submit_seconds}
 
 
 @router.get(

@@ -69,7 +69,7 @@ def _show(
         notice=notice,
         values=values or {},
         errors=errors or {},
-        form_token=svc.signer.new_form_token(),
+        form_token=svc.signer.new_form_token(page.thread),
     )
 
 
