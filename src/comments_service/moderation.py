@@ -13,11 +13,18 @@ refuses to delete a comment that still has replies (ON DELETE RESTRICT).
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .models import Comment, State, Thread, utcnow
+from .rendering import link_targets
 from .settings import ModerationMode
+
+# In first-time mode, an edit that keeps less than this share of the words (in order)
+# is a new comment as far as moderation goes.
+KEPT_WORDS = 0.5
 
 
 class NotAllowed(Exception):
@@ -30,6 +37,23 @@ def initial_state(mode: ModerationMode, author_was_approved: bool) -> State:
     if mode is ModerationMode.FIRST_TIME and author_was_approved:
         return State.APPROVED
     return State.PENDING
+
+
+def edit_needs_review(mode: ModerationMode, before: Comment, text: str, html: str, name: str | None) -> bool:
+    """Whether an edit of an approved comment must be approved again before it is public.
+
+    Where every comment is moderated, every edit is. In first-time mode, an approved
+    author may fix a typo, but an edit that links somewhere new, changes most of the
+    words or the name, would otherwise publish anything unread.
+    """
+    if mode is ModerationMode.ALL:
+        return True
+    if mode is ModerationMode.NONE:
+        return False
+    renamed = name is not None and name != before.name
+    new_links = link_targets(html) - link_targets(before.html)
+    kept = SequenceMatcher(None, before.text.split(), text.split(), autojunk=False).ratio()
+    return renamed or bool(new_links) or kept < KEPT_WORDS
 
 
 def author_was_approved(session: Session, token_hash: str | None) -> bool:

@@ -81,7 +81,7 @@ def post(
             svc.full_windows.remember(client, refused.retry_after or 1)
             raise
     html = store.render_checked(data.text, settings.max_links)
-    if svc.signer.author_token_hash(token) is None:
+    if svc.author_token_hash(token) is None:
         token = svc.signer.new_author_token()
     token_hash = sha256(token)
     with write_session(svc.sessions) as session:

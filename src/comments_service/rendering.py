@@ -153,3 +153,8 @@ def sanitise(html: str) -> str:
 
 def count_links(html: str) -> int:
     return len(re.findall(r"<a\s", html))
+
+
+def link_targets(html: str) -> set[str]:
+    """Where the rendered comment's links go (nh3 writes every href in double quotes)."""
+    return set(re.findall(r'<a\s[^>]*href="([^"]*)"', html))

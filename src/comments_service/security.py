@@ -122,12 +122,12 @@ class Signer:
     def new_author_token(self) -> str:
         return self.sign("author", secrets.token_urlsafe(18))
 
-    def author_token_hash(self, token: str | None) -> str | None:
-        """The stored form of a token we issued; None for anything else."""
+    def author_token_hash(self, token: str | None, max_age: int) -> str | None:
+        """The stored form of a token we issued less than `max_age` seconds ago; None for anything else."""
         if not token or len(token) > 200:
             return None
         try:
-            self.unsign("author", token)
+            self.unsign("author", token, max_age)
         except InvalidToken:
             return None
         return sha256(token)

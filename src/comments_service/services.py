@@ -38,6 +38,10 @@ class Services:
         """What rate limits and the login lockout count by: a keyed fingerprint of the client."""
         return self.signer.client_key(client_group(address, self.settings.ipv6_prefix_length))
 
+    def author_token_hash(self, token: str | None) -> str | None:
+        """The stored form of a browser's edit token while it is honoured; None for anything else."""
+        return self.signer.author_token_hash(token, self.settings.author_token_days * 86_400)
+
     @property
     def post_limits(self) -> list[Limit]:
         return [

@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .security import stored_secret
@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     max_depth: int = Field(3, ge=1, le=10, description="How deep replies may nest.")
     edit_window_seconds: int = Field(
         900, ge=0, description="How long an author may edit or delete their own comment."
+    )
+    author_token_days: int = Field(
+        30,
+        ge=1,
+        description="How long a browser's edit token is honoured: it shows its author's waiting comments "
+        "and, in first-time mode, lets an approved author post without moderation. Then a new one is issued.",
     )
     min_submit_seconds: float = Field(
         3.0, ge=0, description="Shortest time between showing the form and posting it."
@@ -145,6 +151,12 @@ class Settings(BaseSettings):
             except ValueError as error:
                 raise ValueError(f"{item!r} is not an IP address or network") from error
         return value
+
+    @model_validator(mode="after")
+    def _edits_end_before_tokens(self) -> Settings:
+        if self.author_token_days * 86_400 < self.edit_window_seconds:
+            raise ValueError("author_token_days must last at least as long as edit_window_seconds")
+        return self
 
     @field_validator("sqlite_synchronous")
     @classmethod

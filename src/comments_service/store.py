@@ -127,17 +127,20 @@ def edit(
     session: Session, settings: Settings, comment_id: int, token_hash: str | None, data: CommentEdit
 ) -> Comment:
     comment = own_comment(session, settings, comment_id, token_hash)
-    recheck = settings.moderation is ModerationMode.ALL and comment.state is State.APPROVED
+    html = render_checked(data.text, settings.max_links)
+    recheck = comment.state is State.APPROVED and moderation.edit_needs_review(
+        settings.moderation, comment, data.text, html, data.name
+    )
     if recheck and session.scalar(select(Comment.id).where(Comment.parent_id == comment.id).limit(1)):
         raise Refused(403, "id", "A comment with replies can no longer be edited; you can still delete it.")
-    comment.html = render_checked(data.text, settings.max_links)
+    comment.html = html
     comment.text, comment.text_hash = data.text, _text_hash(data.text)
     if data.name is not None:
         comment.name = data.name
     comment.edited_at = utcnow()
     if recheck:
-        # Where every comment is moderated, an edit is read again before it is public:
-        # otherwise an approved comment could be rewritten into anything.
+        # Read again before it is public: otherwise an approved comment could be
+        # rewritten into anything (see moderation.edit_needs_review).
         comment.state = State.PENDING
     _flush_or_duplicate(session)
     if recheck or comment.state is State.APPROVED:

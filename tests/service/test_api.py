@@ -25,6 +25,8 @@ from sqlalchemy import func, select
 from comments_service import moderation, posting
 from comments_service.db import write_session
 from comments_service.models import Comment
+from comments_service.security import Signer
+from comments_service.settings import Settings
 from tests.service.helpers import form_token, post
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -103,6 +105,94 @@ def test_first_time_commenter_goes_straight_through_once_approved(make_client: M
     approve(client, first.json()["comment"]["id"])
     assert post(client, "Now trusted.", token=token).status_code == 201
     assert post(client, "A newcomer.").status_code == 202
+
+
+APPROVED_TEXT = "Massage helped my lower back after two weeks of gentle sessions with my therapist."
+
+
+def approved_author(client: TestClient) -> tuple[int, str]:
+    """In first-time mode: an author whose first comment a moderator approved."""
+    posted = post(client, APPROVED_TEXT).json()
+    approve(client, posted["comment"]["id"])
+    return posted["comment"]["id"], posted["token"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        ({"text": APPROVED_TEXT + " More at [my shop](https://shop.example/)."}, "a new link"),
+        ({"text": "Buy cheap pills now, best prices, fast delivery, no prescription needed."}, "most words"),
+        ({"text": APPROVED_TEXT, "name": "Dr Pills"}, "the name"),
+    ],
+)
+def test_first_time_mode_reads_again_an_approved_authors_edit_that_changes_much(
+    make_client: MakeClient, edit: dict[str, str], why: str
+) -> None:
+    client = make_client(moderation="first-time")
+    comment_id, token = approved_author(client)
+    edited = client.patch(f"/api/comments/{comment_id}", json=edit, headers={"X-Comment-Token": token})
+    assert edited.status_code == 200
+    assert edited.json()["state"] == "pending", why
+    assert shown(client) == []  # out of public view until a moderator approves it again
+    assert shown(client, token)[0]["state"] == "pending"
+
+
+def test_first_time_mode_lets_an_approved_author_fix_a_typo(make_client: MakeClient) -> None:
+    client = make_client(moderation="first-time")
+    comment_id, token = approved_author(client)
+    fixed = APPROVED_TEXT.replace("gentle", "gentle, slow")
+    edited = client.patch(
+        f"/api/comments/{comment_id}", json={"text": fixed}, headers={"X-Comment-Token": token}
+    )
+    assert edited.json()["state"] == "approved"
+    assert "gentle, slow" in shown(client)[0]["html"]
+
+
+def old_author_token(monkeypatch: pytest.MonkeyPatch, days: int) -> str:
+    """An edit token the service issued `days` ago."""
+    issued = time.time() - days * 86_400
+    with monkeypatch.context() as patched:
+        patched.setattr(time, "time", lambda: issued)
+        return Signer("test-secret-key").new_author_token()
+
+
+def test_an_expired_author_token_no_longer_skips_moderation(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = make_client(moderation="first-time", author_token_days=30)
+    comment_id, _ = approved_author(client)
+    old = old_author_token(monkeypatch, days=31)
+    with write_session(client.app.state.services.sessions) as session:
+        session.get(Comment, comment_id).author_token_hash = hashlib.sha256(old.encode()).hexdigest()
+    posted = post(client, "Posted with a month-old token.", token=old)
+    assert posted.status_code == 202  # moderated again, as a newcomer
+    assert posted.json()["token"] != old  # a new token replaces it
+    # Within its 30 days, the same kind of token still goes straight through.
+    recent = old_author_token(monkeypatch, days=29)
+    with write_session(client.app.state.services.sessions) as session:
+        session.get(Comment, comment_id).author_token_hash = hashlib.sha256(recent.encode()).hexdigest()
+    assert post(client, "Posted with a recent token.", token=recent).status_code == 201
+
+
+def test_an_expired_author_token_shows_and_changes_nothing(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = make_client(author_token_days=1)
+    posted = post(client, "Waiting for a moderator.").json()
+    old = old_author_token(monkeypatch, days=2)
+    with write_session(client.app.state.services.sessions) as session:
+        session.get(Comment, posted["comment"]["id"]).author_token_hash = hashlib.sha256(
+            old.encode()
+        ).hexdigest()
+    assert shown(client, old) == []  # its waiting comment is no longer shown to it
+    url, headers = f"/api/comments/{posted['comment']['id']}", {"X-Comment-Token": old}
+    assert client.patch(url, json={"text": "Changed."}, headers=headers).status_code == 403
+    assert client.delete(url, headers=headers).status_code == 403
+
+
+def test_author_tokens_must_outlast_the_edit_window() -> None:
+    with pytest.raises(ValueError, match="author_token_days"):
+        Settings(secret_key="test-secret-key", author_token_days=1, edit_window_seconds=2 * 86_400)
 
 
 def test_replies_nest_up_to_max_depth(make_client: MakeClient) -> None:

@@ -98,7 +98,7 @@ async def read_thread(
 ) -> Response:
     """Approved comments, nested, plus this browser's own pending ones."""
     page = page_or_404(svc, thread)
-    token_hash = svc.signer.author_token_hash(token)
+    token_hash = svc.author_token_hash(token)
     if token_hash is None:
         body = await svc.threads.body(page)
     else:
@@ -188,7 +188,7 @@ def edit_comment(
     token: Token = None,
 ) -> JSONResponse:
     """The author may edit for a short while after posting (15 minutes by default)."""
-    token_hash = svc.signer.author_token_hash(token)
+    token_hash = svc.author_token_hash(token)
     with write_session(svc.sessions) as session:
         comment = store.edit(session, svc.settings, comment_id, token_hash, data)
         out = store.node(comment, token_hash, store.utcnow(), store.edit_window(svc.settings))
@@ -201,7 +201,7 @@ def delete_comment(
 ) -> Response:
     """The author may delete within the same window; replies keep their place."""
     with write_session(svc.sessions) as session:
-        store.remove_own(session, svc.settings, comment_id, svc.signer.author_token_hash(token))
+        store.remove_own(session, svc.settings, comment_id, svc.author_token_hash(token))
     return Response(status_code=204)
 
 
