@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -22,6 +23,8 @@ from starlette.concurrency import run_in_threadpool
 from . import store
 from .pages import PageInfo
 from .settings import Settings
+
+INLINE_BUSY_MS = 5  # the longest a read on the event loop may wait for a lock
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,11 @@ class PublicThreads:
     through one autocommit connection kept for it: a few microseconds, where handing
     it to a worker thread costs a good part of a millisecond. PostgreSQL is a network
     round trip away, so there it runs in a worker thread like every other query.
+
+    Nothing on the event loop may wait for the database, or the whole worker waits:
+    the connection is opened in a worker thread, used only when the database is in
+    WAL mode (where readers never wait for a writer), and gives up after a few
+    milliseconds if the database is busy anyway, leaving the read to a worker thread.
     """
 
     def __init__(self, engine: Engine, sessions: sessionmaker[Session], settings: Settings):
@@ -81,7 +89,8 @@ class PublicThreads:
 
     async def body(self, page: PageInfo) -> Body:
         if self._inline:
-            cached = self._cache.get(page.thread, self._stamp(page, self._sqlite_version(page.thread)))
+            version = await self._sqlite_version(page.thread)
+            cached = None if version is None else self._cache.get(page.thread, self._stamp(page, version))
             if cached is not None:
                 return cached
         return await run_in_threadpool(self._load, page)
@@ -91,12 +100,34 @@ class PublicThreads:
             self._connection.close()
             self._connection = None
 
-    def _sqlite_version(self, key: str) -> int:
+    async def _sqlite_version(self, key: str) -> int | None:
+        """The thread's version, read on the loop; None when that could mean waiting."""
         if self._connection is None:
-            self._connection = self._engine.raw_connection()
-        cursor = self._connection.cursor()
-        row = cursor.execute("SELECT version FROM threads WHERE key = ?", (key,)).fetchone()
+            opened = await run_in_threadpool(self._open_inline)
+            if self._connection is None:
+                self._connection = opened
+            elif opened is not None:
+                opened.close()  # another request opened one meanwhile
+            if self._connection is None:
+                return None
+        try:
+            cursor = self._connection.cursor()
+            row = cursor.execute("SELECT version FROM threads WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError:  # busy or locked: the worker thread's read waits instead
+            return None
         return int(row[0]) if row else 0
+
+    def _open_inline(self) -> Any:
+        """A connection of its own (never back to the pool) with a short busy timeout; None unless WAL."""
+        connection = self._engine.raw_connection()
+        connection.detach()
+        cursor = connection.cursor()
+        if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            connection.close()
+            self._inline = False  # readers may wait for a writer here: every read goes to a thread
+            return None
+        cursor.execute(f"PRAGMA busy_timeout={INLINE_BUSY_MS}")
+        return connection
 
     def _load(self, page: PageInfo) -> Body:
         with self._sessions() as session:
