@@ -154,20 +154,12 @@ def _ask_password() -> str:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from . import workers
+    from . import server, workers
 
     if args.site:
         os.environ.setdefault("COMMENTS_SITE_DIR", str(args.site))
         os.environ.setdefault("COMMENTS_PAGES_FILE", str(args.site / "comments-pages.json"))
-    options = {
-        "app": "comments_service.asgi:app",
-        "host": args.host,
-        "port": args.port,
-        "access_log": False,  # no log of visitors' addresses (see the privacy page)
-        "proxy_headers": False,  # X-Forwarded-For is handled by guard.client_address
-        "server_header": False,
-        "log_level": "info",
-    }
+    options = server.options("comments_service.asgi:app", args.host, args.port)
     print(f"Serving on http://{args.host}:{args.port}/ (moderate at /admin)", flush=True)
     if args.workers > 1:
         return workers.run(options, args.workers)
