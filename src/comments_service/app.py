@@ -18,7 +18,7 @@ from . import __version__, errors
 from .cache import PublicThreads
 from .db import make_engine, migrate, session_factory
 from .maintenance import run_forever
-from .middleware import BodyLimit, FloodGate, SecurityHeaders
+from .middleware import BodyLimit, FloodGate, ProxyCheck, SecurityHeaders
 from .pages import Pages
 from .routers import admin, api, discussion
 from .security import Signer
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     # Innermost of the middleware: its 429s still get CORS and security headers.
     app.add_middleware(FloodGate, services=svc)
+    app.add_middleware(ProxyCheck, services=svc)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

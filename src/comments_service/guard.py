@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,11 +39,9 @@ class Refused(Exception):
 
 def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: list[str]) -> str:
     """The real client: X-Forwarded-For is believed only when the peer is a trusted proxy."""
-    networks = [ipaddress.ip_network(proxy, strict=False) for proxy in trusted_proxies]
 
     def trusted(address: str) -> bool:
-        ip = _ip(address)
-        return ip is not None and any(ip in network for network in networks)
+        return _trusted(_ip(address), trusted_proxies)
 
     address = peer or "unknown"
     if not forwarded_for or not trusted(address):
@@ -53,6 +52,27 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies:
             return hop
         address = hop
     return address
+
+
+FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+
+
+def untrusted_local_proxy(peer: str | None, headers: Mapping[str, str], trusted_proxies: list[str]) -> bool:
+    """A proxy on this machine forwards requests, but COMMENTS_TRUSTED_PROXIES does not name it.
+
+    Then every visitor has the proxy's address: one flooder uses everyone's posting
+    limit, and a few wrong passwords lock every moderator out.
+    """
+    ip = _ip(peer or "")
+    if ip is None or not ip.is_loopback or _trusted(ip, trusted_proxies):
+        return False
+    return any(headers.get(name) for name in FORWARDING_HEADERS)
+
+
+def _trusted(ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None, trusted_proxies: list[str]) -> bool:
+    return ip is not None and any(
+        ip in ipaddress.ip_network(proxy, strict=False) for proxy in trusted_proxies
+    )
 
 
 def client_group(address: str, ipv6_prefix: int) -> str:

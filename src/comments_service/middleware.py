@@ -1,15 +1,18 @@
-"""Request guards that must act before any handler: body size, floods, safe headers."""
+"""Request guards that must act before any handler: body size, floods, safe headers, proxies."""
 
 from __future__ import annotations
 
 import json
+import logging
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import problem
-from .guard import client_address, too_fast
+from .guard import client_address, too_fast, untrusted_local_proxy
 from .services import Services
+
+log = logging.getLogger(__name__)
 
 
 class BodyLimit:
@@ -104,6 +107,33 @@ class FloodGate:
                 refused = too_fast(wait)
                 await problem(429, refused.message, refused.field, retry_after=wait)(scope, receive, send)
                 return
+        await self.app(scope, receive, send)
+
+
+class ProxyCheck:
+    """Notice, once per process, requests forwarded by a local proxy that is not trusted.
+
+    Behind nginx without COMMENTS_TRUSTED_PROXIES every visitor is 127.0.0.1 to the
+    limits. This logs a loud warning and keeps the address for a banner in /admin.
+    """
+
+    def __init__(self, app: ASGIApp, services: Services):
+        self.app, self.services = app, services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        svc = self.services
+        if scope["type"] == "http" and svc.untrusted_proxy is None:
+            peer = scope.get("client")
+            address = peer[0] if peer else None
+            if untrusted_local_proxy(address, Headers(scope=scope), svc.settings.trusted_proxies):
+                svc.untrusted_proxy = address
+                log.warning(
+                    "REQUESTS COME THROUGH A PROXY AT %s THAT IS NOT TRUSTED: every visitor counts as %s "
+                    "for rate limits and the login lockout. Set COMMENTS_TRUSTED_PROXIES=%s.",
+                    address,
+                    address,
+                    address,
+                )
         await self.app(scope, receive, send)
 
 

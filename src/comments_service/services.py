@@ -33,6 +33,8 @@ class Services:
     # as fast as the shared pool's 40 (medians of five runs: 644 against 550 posts/s).
     # Reads and every other request keep the shared pool.
     posters: CapacityLimiter = field(default_factory=lambda: CapacityLimiter(2))
+    # A local proxy seen forwarding requests without being trusted (middleware.ProxyCheck).
+    untrusted_proxy: str | None = None
 
     def client_key(self, address: str) -> str:
         """What rate limits and the login lockout count by: a keyed fingerprint of the client."""

@@ -112,6 +112,7 @@ def queue(
         actions=ACTIONS,
         csrf=admin.csrf_token,
         notice=NOTICES.get(done),
+        untrusted_proxy=svc.untrusted_proxy,
     )
 
 
