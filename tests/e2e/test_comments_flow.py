@@ -323,11 +323,33 @@ def test_an_article_view_makes_one_api_request_until_the_form_is_used(new_visito
         stack_url(page, "/api/comments?thread=articles%2Fmedical-massage-in-san-diego")
     ]
 
-    # The form token is only fetched when the visitor starts writing.
-    with page.expect_request("**/api/form-token"):
+    # The form token is only fetched when the visitor starts writing, for this page.
+    with page.expect_request("**/api/form-token?*") as fetched:
         page.locator("#sdm-name").focus()
+    this_page = "thread=articles%2Fmedical-massage-in-san-diego"
+    assert fetched.value.url == stack_url(page, f"/api/form-token?{this_page}")
     assert len(api_calls) == 2
 
 
 def stack_url(page: Page, path: str) -> str:
     return page.url.split("/blog/")[0] + path
+
+
+def test_each_comment_is_posted_with_a_fresh_form_token(new_visitor: Visitor) -> None:
+    # A form token is good for a few comments only (COMMENTS_FORM_TOKEN_MAX_POSTS): the
+    # widget asks for a new one after each comment, so a visitor can go on posting.
+    page = new_visitor()
+    used: list[str] = []
+
+    def note(request: Request) -> None:
+        if request.method == "POST" and request.url.endswith("/api/comments"):
+            used.append(request.post_data_json["form_token"])
+
+    page.on("request", note)
+    open_article(page)
+    marker = unique("fresh-token")
+    for n in range(2):
+        post_through_form(page, "Robin", f"Comment {n} {marker}")
+        expect(page.locator("article.sdm-comment", has_text=f"Comment {n} {marker}")).to_have_count(1)
+    assert len(used) == 2
+    assert used[0] != used[1]
