@@ -67,7 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Self-hosted comments for the Medical Massage San Diego site.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        # No documentation pages: FastAPI's load Swagger UI and ReDoc from a CDN. The schema
+        # stays, for any OpenAPI viewer the reader runs themselves.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
         # No tracking: FastAPI's built-in OpenTelemetry stays off, whatever the environment says.
