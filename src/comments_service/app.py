@@ -24,8 +24,8 @@ from .routers import admin, api, discussion
 from .security import Signer
 from .services import Services
 from .settings import Settings
-from .shell import Shell
-from .site import site_app
+from .shell import FALLBACK_POLICY, Shell
+from .site import site_app, site_policy
 
 TELEMETRY_OFF: TelemetryConfig = {
     "tracing": False,
@@ -91,7 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["ETag"],
             max_age=3600,
         )
-    app.add_middleware(SecurityHeaders)
+    # With a built site, its pages and ours (set in its shell) share the build's policy.
+    policy = site_policy(settings.site_dir) if settings.site_dir is not None else FALLBACK_POLICY
+    app.add_middleware(SecurityHeaders, policy=policy)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.site_dir is not None:
         app.mount("/", site_app(settings.site_dir), name="site")

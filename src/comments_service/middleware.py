@@ -108,28 +108,49 @@ class FloodGate:
 
 
 class SecurityHeaders:
-    """Headers every response carries; /admin pages are never framed or cached."""
+    """Headers every response carries, pages and errors alike.
 
-    def __init__(self, app: ASGIApp):
+    The Content-Security-Policy is the built site's (its pages and this service's own
+    share the site's shell) or the plain shell's. No other site may frame a page
+    (`frame-ancestors 'self'`, and X-Frame-Options for browsers without CSP), so a
+    framed form cannot be clicked from elsewhere; /admin is never framed or cached.
+    """
+
+    def __init__(self, app: ASGIApp, policy: str):
         self.app = app
+        common = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+        self.headers = [
+            *common,
+            (b"content-security-policy", policy.encode()),
+            (b"x-frame-options", b"SAMEORIGIN"),
+        ]
+        self.admin_headers = [
+            *common,
+            (b"content-security-policy", _frame_ancestors(policy, "'none'").encode()),
+            (b"x-frame-options", b"DENY"),
+            (b"cache-control", b"no-store"),
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         admin = scope["path"].startswith("/admin")
+        added = self.admin_headers if admin else self.headers
+        names = {name for name, _ in added}
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"same-origin"),
-                ]
-                if admin:
-                    headers += [(b"x-frame-options", b"DENY"), (b"cache-control", b"no-store")]
-                    headers = [h for h in headers if h[0] != b"cache-control" or h[1] == b"no-store"]
-                message["headers"] = headers
+                kept = [h for h in message.get("headers", []) if h[0].lower() not in names]
+                message["headers"] = kept + added
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _frame_ancestors(policy: str, sources: str) -> str:
+    """The policy with its frame-ancestors directive set to `sources`."""
+    directives = [
+        d.strip() for d in policy.split(";") if d.strip() and not d.strip().startswith("frame-ancestors")
+    ]
+    return "; ".join([*directives, f"frame-ancestors {sources}"])

@@ -5,16 +5,21 @@ In production a web server serves site/ and forwards /api/ and /admin here
 Text files go out gzip-compressed when the client accepts it, each form with an
 ETag of its own (see representations.py), compressed once per version of the file;
 Material's fingerprinted assets are cached for a year.
+
+The build writes the site's Content-Security-Policy into _headers/ (see
+overrides/hooks/content_security_policy.py); the app sends it with every response,
+and that folder is never served.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import mimetypes
 import os
 import re
 from collections import OrderedDict
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import anyio.to_thread
 from starlette.datastructures import Headers
@@ -27,6 +32,17 @@ from .representations import accepts_gzip, client_has, gzip_etag
 _FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.min\.(js|css)$")
 _COMPRESSIBLE = re.compile(r"^(text/|image/svg\+xml|application/(javascript|json|xml|atom\+xml|rss\+xml))")
 MINIMUM_SIZE = 512  # smaller bodies gain less than gzip's own overhead
+POLICY_FOLDER = "_headers"
+POLICY_FILE = "content-security-policy.json"
+
+
+def site_policy(directory: Path) -> str:
+    """The Content-Security-Policy the build wrote for the site in `directory`."""
+    path = directory / POLICY_FOLDER / POLICY_FILE
+    try:
+        return str(json.loads(path.read_text(encoding="utf-8"))["content_security_policy"])
+    except (OSError, ValueError, KeyError) as error:
+        raise RuntimeError(f"{path} is missing or unreadable ({error}); build the site again") from error
 
 
 class CompressedFiles:
@@ -61,6 +77,11 @@ class SiteFiles(StaticFiles):
     def __init__(self, directory: Path):
         super().__init__(directory=directory, html=True)
         self._compressed = CompressedFiles()
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        if PurePath(path).parts[:1] == (POLICY_FOLDER,):
+            return "", None  # answered with the site's 404 page
+        return super().lookup_path(path)
 
     def file_response(
         self,
