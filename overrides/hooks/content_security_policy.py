@@ -8,8 +8,8 @@ browser would run (JSON data such as JSON-LD and Material's config does not run,
 it needs no hash), and writes the policy where both servers read it, in _headers/:
 
 - content-security-policy.json: `comments serve --site` (make serve) sends the policy
-  with every response, its own pages included;
-- nginx.conf: included by deploy/nginx.conf for the site's files.
+  with every page, its own pages included;
+- nginx.conf: included by deploy/nginx.conf, which sends it with the site's pages.
 
 Neither server publishes _headers/. Change an inline script and the next build names it.
 """
@@ -99,10 +99,18 @@ def content_security_policy(script_hashes: list[str], comments_api: str) -> str:
 
 
 def nginx_include(policy: str) -> str:
+    """Two variables for deploy/nginx.conf: the policy and X-Frame-Options, set for pages
+    only (nginx sends no header whose value is empty)."""
     return (
         "# Written by the site build (overrides/hooks/content_security_policy.py); each build\n"
-        "# replaces it. deploy/nginx.conf includes it for the site's files: reload nginx after\n"
-        "# each build, so that it sends the hashes of the scripts the new pages carry.\n"
-        f'add_header Content-Security-Policy "{policy}" always;\n'
-        "add_header X-Frame-Options SAMEORIGIN always;\n"
+        "# replaces it. deploy/nginx.conf includes it: reload nginx after each build, so that\n"
+        "# it sends the hashes of the scripts the new pages carry.\n"
+        "map $sent_http_content_type $site_content_security_policy {\n"
+        f'    "~^text/html" "{policy}";\n'
+        '    default "";\n'
+        "}\n"
+        "map $sent_http_content_type $site_frame_options {\n"
+        '    "~^text/html" "SAMEORIGIN";\n'
+        '    default "";\n'
+        "}\n"
     )

@@ -18,7 +18,7 @@ from . import __version__, errors
 from .cache import PublicThreads
 from .db import make_engine, migrate, session_factory
 from .maintenance import run_forever
-from .middleware import BodyLimit, FloodGate, SecurityHeaders
+from .middleware import FRAMING_ONLY, BodyLimit, FloodGate, SecurityHeaders
 from .pages import Pages
 from .routers import admin, api, discussion
 from .security import Signer
@@ -92,7 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=3600,
         )
     # With a built site, its pages and ours (set in its shell) share the build's policy.
-    policy = site_policy(settings.site_dir) if settings.site_dir is not None else FALLBACK_POLICY
+    policy = FALLBACK_POLICY
+    if settings.site_dir is not None:
+        policy = site_policy(settings.site_dir) or FRAMING_ONLY
     app.add_middleware(SecurityHeaders, policy=policy)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.site_dir is not None:

@@ -7,14 +7,15 @@ ETag of its own (see representations.py), compressed once per version of the fil
 Material's fingerprinted assets are cached for a year.
 
 The build writes the site's Content-Security-Policy into _headers/ (see
-overrides/hooks/content_security_policy.py); the app sends it with every response,
-and that folder is never served.
+overrides/hooks/content_security_policy.py); the app sends it with every page, and
+that folder is never served.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import logging
 import mimetypes
 import os
 import re
@@ -29,6 +30,8 @@ from starlette.types import Scope
 
 from .representations import accepts_gzip, client_has, gzip_etag
 
+log = logging.getLogger(__name__)
+
 _FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.min\.(js|css)$")
 _COMPRESSIBLE = re.compile(r"^(text/|image/svg\+xml|application/(javascript|json|xml|atom\+xml|rss\+xml))")
 MINIMUM_SIZE = 512  # smaller bodies gain less than gzip's own overhead
@@ -36,13 +39,19 @@ POLICY_FOLDER = "_headers"
 POLICY_FILE = "content-security-policy.json"
 
 
-def site_policy(directory: Path) -> str:
-    """The Content-Security-Policy the build wrote for the site in `directory`."""
+def site_policy(directory: Path) -> str | None:
+    """The Content-Security-Policy the build wrote for the site in `directory`, if it did."""
     path = directory / POLICY_FOLDER / POLICY_FILE
     try:
         return str(json.loads(path.read_text(encoding="utf-8"))["content_security_policy"])
     except (OSError, ValueError, KeyError) as error:
-        raise RuntimeError(f"{path} is missing or unreadable ({error}); build the site again") from error
+        log.warning(
+            "%s is missing or unreadable (%s): the site was built without "
+            "overrides/hooks/content_security_policy.py, so its pages get no script policy",
+            path,
+            error,
+        )
+        return None
 
 
 class CompressedFiles:

@@ -1,10 +1,10 @@
 """The site's Content-Security-Policy and framing headers: as the build writes them
 (overrides/hooks/content_security_policy.py), as `make serve` sends them, and as
-deploy/nginx.conf sends them.
+deploy/nginx.conf sends them (with every page; scripts, styles and data go without).
 
 The policy must name exactly the inline scripts the built pages carry (read here with
 the tests' own HTML parser, not the hook's), load nothing from another host and run
-nothing else inline. Every response of `make serve` carries it, and no other site may
+nothing else inline. Every page `make serve` sends carries it, and no other site may
 frame a page. The browser sweep in test_accessibility.py checks that no page breaks
 under it.
 """
@@ -104,20 +104,25 @@ def test_the_hook_hashes_only_scripts_a_browser_runs_inline(hooks: SimpleNamespa
     assert module.script_hash("a\r\nb") == module.script_hash("a\nb")  # browsers normalise newlines
 
 
-def test_make_serve_sends_the_policy_and_refuses_framing_on_every_response(
+def test_make_serve_sends_the_policy_and_refuses_framing_on_every_page(
     built_site: Path, served_responses: dict[str, Response]
 ) -> None:
     policy = str(built_policy(built_site)["content_security_policy"])
     admin_policy = policy.replace("frame-ancestors 'self'", "frame-ancestors 'none'")
     assert served_responses["site page not found"].status_code == 404
     assert served_responses["discussion refusing a cross-site post"].status_code == 403
-    wrong = []
+    wrong, pages = [], 0
     for name, response in served_responses.items():
         admin = response.request.url.path.startswith("/admin")
-        expected = (admin_policy, "DENY") if admin else (policy, "SAMEORIGIN")
+        expected: tuple[str | None, str | None] = (admin_policy, "DENY") if admin else (policy, "SAMEORIGIN")
+        if not response.headers["content-type"].startswith("text/html"):
+            expected = (None, None)  # scripts and JSON: the policy rules documents only
+        else:
+            pages += 1
         sent = (response.headers.get("content-security-policy"), response.headers.get("x-frame-options"))
         if sent != expected:
             wrong.append(f"{name} ({response.request.url.path}): {sent}")
+    assert pages >= 12
     assert not wrong, "\n".join(wrong)
 
 
@@ -136,25 +141,31 @@ def nginx_blocks(conf: str) -> dict[str, str]:
 
 def test_nginx_sends_the_built_policy_with_the_site_and_never_serves_the_files(built_site: Path) -> None:
     include = (built_site / "_headers/nginx.conf").read_text(encoding="utf-8")
-    sent = dict(re.findall(r'^add_header (\S+) "?(.*?)"? always;$', include, re.MULTILINE))
-    assert sent == {
-        "Content-Security-Policy": built_policy(built_site)["content_security_policy"],
-        "X-Frame-Options": "SAMEORIGIN",
+    maps = dict(re.findall(r"^map \$sent_http_content_type (\$\w+) \{\n(.*?)^\}", include, re.M | re.S))
+    values = {name: dict(re.findall(r'^\s*"?([^"\s]+)"? "(.*)";$', body, re.M)) for name, body in maps.items()}
+    policy = built_policy(built_site)["content_security_policy"]
+    assert values == {
+        "$site_content_security_policy": {"~^text/html": policy, "default": ""},
+        "$site_frame_options": {"~^text/html": "SAMEORIGIN", "default": ""},
     }
     conf = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
     root = re.search(r"^\s*root (\S+);", conf, re.MULTILINE)
     assert root
-    line = f"include {root.group(1)}/_headers/nginx.conf;"
+    assert f"\ninclude {root.group(1)}/_headers/nginx.conf;\n" in conf  # at the top: maps live in http{}
     blocks = nginx_blocks(conf)
     site = [head for head in blocks if not head.startswith(("/api/", "/admin", "^~ /_headers/"))]
     assert len(site) == 2
     for head in site:
-        assert line in blocks[head], head
-        assert "add_header X-Content-Type-Options nosniff always;" in blocks[head], head
+        for line in (
+            "add_header Content-Security-Policy $site_content_security_policy always;",
+            "add_header X-Frame-Options $site_frame_options always;",
+            "add_header X-Content-Type-Options nosniff always;",
+        ):
+            assert line in blocks[head], f"{head}: {line}"
     # The service sends its own policy with /api/ and /admin: nginx adds none there (a
     # second policy would be enforced as well). A server-level add_header would reach them.
     for head in ("/api/", "/admin"):
-        assert "add_header" not in blocks[head] and "include" not in blocks[head]
+        assert "add_header" not in blocks[head]
     server = re.sub(r"#.*", "", conf[conf.index("listen 443") :])
     outside = re.sub(r"^\s*location\s[^\n]*\{\n.*?^\s*\}", "", server, flags=re.MULTILINE | re.DOTALL)
     assert "add_header" not in outside
