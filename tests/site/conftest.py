@@ -36,12 +36,16 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 NOT_PAGES = ("assets", "search")
 
 
-def mkdocs_build(config_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run `mkdocs build --strict` on the project in `config_dir`; output merged."""
+def mkdocs_build(
+    config_dir: Path, site_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `mkdocs build --strict` on the project in `config_dir`; output merged.
+
+    `env` replaces the environment (default: this process's)."""
     return subprocess.run(
         [str(MKDOCS), "build", "--strict", "-d", str(site_dir)],
         cwd=config_dir,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**(os.environ if env is None else env), "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
