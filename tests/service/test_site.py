@@ -1,16 +1,19 @@
 """The built site as `make serve` sends it (site.py): each encoding of a file is its own
 representation with its own ETag, and If-None-Match is read as a list of entity tags.
 
-A few files in a temporary folder stand in for the built site; no database is needed.
+A few files in a temporary folder stand in for the built site.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from comments_service.app import create_app
+from comments_service.settings import Settings
 from comments_service.site import site_app
 
 GZIP = {"Accept-Encoding": "gzip"}
@@ -99,3 +102,23 @@ def test_small_files_and_the_not_found_page_are_sent_as_they_should(site: TestCl
     missing = site.get("/no-such-page/", headers=GZIP)
     assert missing.status_code == 404
     assert "Gone." in missing.text
+
+
+def test_a_site_built_without_its_policy_is_served_with_framing_refused_and_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Material's own build (the page-weight benchmark's baseline) has no _headers/."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>Home</title><p>Material's defaults.</p>")
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'c.sqlite3'}",
+        secret_key="x",
+        site_dir=site,
+        pages_file=tmp_path / "p",
+    )
+    with caplog.at_level(logging.WARNING), TestClient(create_app(settings)) as client:
+        page = client.get("/")
+    assert page.headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert page.headers["x-frame-options"] == "SAMEORIGIN"
+    assert any("content-security-policy.json is missing" in record.getMessage() for record in caplog.records)
