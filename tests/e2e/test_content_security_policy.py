@@ -9,8 +9,12 @@ on load is in tests/site/test_accessibility.py.
 
 from __future__ import annotations
 
+import threading
 import time
-from urllib.parse import urlsplit
+from collections.abc import Iterator
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request, expect
@@ -67,7 +71,9 @@ def test_search_the_palette_and_instant_navigation_work_under_the_policy(
     new_visitor: Visitor, stack: Stack
 ) -> None:
     page, problems = watched(new_visitor, stack)
-    page.goto("/")
+    response = page.goto("/")
+    assert response is not None
+    assert "worker-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_load_state("networkidle")  # Material intercepts links once its sitemap is in
     page.evaluate("window.__sameDocument = true")
 
@@ -98,3 +104,51 @@ def test_search_the_palette_and_instant_navigation_work_under_the_policy(
 
     assert violations(page) == []
     assert problems == []
+
+
+@pytest.fixture(scope="module")
+def other_origin() -> Iterator[str]:
+    """A server on another port of 127.0.0.1: another origin, in the same (local) address
+    space, so Chromium's local-network checks let its frames reach the stack."""
+
+    class Framer(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = unquote(self.path.partition("?src=")[2])
+            html = f'<!doctype html><iframe title="framed" src="{escape(body)}"></iframe>'.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Framer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("framer", ["another origin", "the site itself"])
+def test_only_the_site_itself_can_frame_the_comment_form(
+    new_visitor: Visitor, stack: Stack, other_origin: str, framer: str
+) -> None:
+    """Clickjacking: a page of another origin that frames the no-JavaScript form gets an
+    empty frame. The framing page has no policy of its own."""
+    page = new_visitor()
+    discussion = stack.url("/api/discussion?thread=articles%2Fmedical-massage-in-san-diego")
+    if framer == "another origin":
+        page.goto(f"{other_origin}/?src={quote(discussion)}")
+    else:
+        html = f'<!doctype html><iframe title="framed" src="{discussion}"></iframe>'
+        page.route(stack.url("/framer"), lambda route: route.fulfill(content_type="text/html", body=html))
+        page.goto(stack.url("/framer"))
+    frame = page.wait_for_selector("iframe").content_frame()
+    assert frame is not None
+    frame.wait_for_load_state()
+    assert frame.locator("form.sdm-form").count() == (0 if framer == "another origin" else 1)
