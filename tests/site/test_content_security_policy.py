@@ -170,3 +170,12 @@ def test_nginx_sends_the_built_policy_with_the_site_and_never_serves_the_files(b
     outside = re.sub(r"^\s*location\s[^\n]*\{\n.*?^\s*\}", "", server, flags=re.MULTILINE | re.DOTALL)
     assert "add_header" not in outside
     assert "return 404;" in blocks["^~ /_headers/"]
+
+
+def test_nginx_sample_quotes_every_location_regex_with_braces() -> None:
+    """Unquoted, nginx reads the `{` of `[0-9a-f]{8}` as the start of a block and refuses the file."""
+    conf = re.sub(r"#.*", "", (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8"))
+    heads = re.findall(r"^\s*location\s+(~\*?)\s+(.*?)\s*\{\s*$", conf, re.MULTILINE)
+    assert heads
+    unquoted = [pattern for _, pattern in heads if "{" in pattern and not pattern.startswith('"')]
+    assert not unquoted
