@@ -59,7 +59,7 @@ def check(config: MkDocsConfig) -> list[str]:
     image = str(getattr(getattr(rss, "config", None), "image", "") or "")
     elsewhere = not is_local(site) and urlsplit(image).netloc != urlsplit(site).netloc
     if rss is not None and (is_local(image) or elsewhere):
-        own = site.rstrip("/") if not is_local(site) else "https://<your site>"
+        own = site.rstrip("/") if not is_local(site) else "https://<your domain>"
         problems.append(
             f"the feed's social image is {image or 'empty'}, not on site_url; "
             f"set SITE_URL_SOCIAL_IMAGE to {own}/{config.extra['social_image']}"
