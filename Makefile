@@ -2,6 +2,7 @@
 #   make serve    build the site and serve it with working comments at http://127.0.0.1:8000
 #   make test     every test (installs Debian's chromium, Java and PostgreSQL when missing)
 #   make preview  live-reloading preview for editors at http://127.0.0.1:8001
+#   make site     the build to publish: refuses local addresses and placeholders (see README)
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build preview test lint check-reliability bench new-page system-deps clean
+.PHONY: serve build site preview test lint check-reliability bench new-page system-deps clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,11 @@ node_modules/.installed: package.json package-lock.json
 
 build: $(BIN)/.installed
 	$(BIN)/mkdocs build --strict
+
+# The build to publish: SITE_URL, CONTACT_EMAIL and SITE_URL_SOCIAL_IMAGE must be real
+# (overrides/hooks/production.py names each one that is not).
+site: $(BIN)/.installed
+	PRODUCTION_BUILD=true $(BIN)/mkdocs build --strict
 
 serve: $(BIN)/.installed
 	SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/mkdocs build --strict

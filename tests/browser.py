@@ -1,4 +1,5 @@
-"""How every browser check drives Chromium: Debian's build, and nothing from another host.
+"""How every browser check drives Chromium: Debian's build, nothing from another host, and
+a record of anything the Content-Security-Policy blocks.
 
 Used by the browser tests (tests/e2e, tests/site/test_accessibility.py) and by the
 benchmarks that load pages (bench/page_weight.py, bench/lighthouse.py), so they all
@@ -22,3 +23,13 @@ CHROMIUM_ARGS = [
 ]
 # axe-core's tags for WCAG 2.2 level AA (which includes A, and 2.0 and 2.1).
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# An init script (context.add_init_script): it runs in every document before the page's
+# own scripts and keeps each `securitypolicyviolation` in window.__cspViolations.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline code"} ` +
+    `(${event.sourceFile}:${event.lineNumber}) ${event.sample}`);
+});
+"""

@@ -18,14 +18,14 @@ from . import __version__, errors
 from .cache import PublicThreads
 from .db import make_engine, migrate, session_factory
 from .maintenance import run_forever
-from .middleware import BodyLimit, FloodGate, ProxyCheck, SecurityHeaders
+from .middleware import FRAMING_ONLY, BodyLimit, FloodGate, ProxyCheck, SecurityHeaders
 from .pages import Pages
 from .routers import admin, api, discussion
 from .security import Signer
 from .services import Services
 from .settings import Settings
-from .shell import Shell
-from .site import site_app
+from .shell import FALLBACK_POLICY, Shell
+from .site import site_app, site_policy
 
 TELEMETRY_OFF: TelemetryConfig = {
     "tracing": False,
@@ -67,7 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Self-hosted comments for the Medical Massage San Diego site.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        # No documentation pages: FastAPI's load Swagger UI and ReDoc from a CDN. The schema
+        # stays, for any OpenAPI viewer the reader runs themselves.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
         # No tracking: FastAPI's built-in OpenTelemetry stays off, whatever the environment says.
@@ -90,7 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["ETag"],
             max_age=3600,
         )
-    app.add_middleware(SecurityHeaders)
+    # With a built site, its pages and ours (set in its shell) share the build's policy.
+    policy = FALLBACK_POLICY
+    if settings.site_dir is not None:
+        policy = site_policy(settings.site_dir) or FRAMING_ONLY
+    app.add_middleware(SecurityHeaders, policy=policy)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.site_dir is not None:
         app.mount("/", site_app(settings.site_dir), name="site")

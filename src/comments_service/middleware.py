@@ -137,11 +137,30 @@ class ProxyCheck:
         await self.app(scope, receive, send)
 
 
-class SecurityHeaders:
-    """Headers every response carries; /admin pages are never framed or cached."""
+# The policy of a site built without one (see site.site_policy): framing is still refused.
+FRAMING_ONLY = "frame-ancestors 'self'"
 
-    def __init__(self, app: ASGIApp):
+
+class SecurityHeaders:
+    """Headers every response carries, and those every page carries.
+
+    A page's Content-Security-Policy is the built site's (its pages and this service's
+    own share the site's shell) or the plain shell's. No other site may frame a page
+    (`frame-ancestors 'self'`, and X-Frame-Options for browsers without CSP), so a
+    framed form cannot be clicked from elsewhere; /admin is never framed or cached.
+    Scripts, styles and JSON go without the policy: it rules documents only, and over
+    HTTP/1.1 each copy would cost every request most of a kilobyte.
+    """
+
+    def __init__(self, app: ASGIApp, policy: str):
         self.app = app
+        self.always = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+        self.page = [(b"content-security-policy", policy.encode()), (b"x-frame-options", b"SAMEORIGIN")]
+        self.admin_always = [*self.always, (b"cache-control", b"no-store")]
+        self.admin_page = [
+            (b"content-security-policy", _frame_ancestors(policy, "'none'").encode()),
+            (b"x-frame-options", b"DENY"),
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -151,15 +170,20 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"same-origin"),
-                ]
-                if admin:
-                    headers += [(b"x-frame-options", b"DENY"), (b"cache-control", b"no-store")]
-                    headers = [h for h in headers if h[0] != b"cache-control" or h[1] == b"no-store"]
-                message["headers"] = headers
+                headers = message.get("headers", [])
+                added = self.admin_always if admin else self.always
+                if any(name == b"content-type" and value.startswith(b"text/html") for name, value in headers):
+                    added = added + (self.admin_page if admin else self.page)
+                names = {name for name, _ in added}
+                message["headers"] = [h for h in headers if h[0] not in names] + added
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _frame_ancestors(policy: str, sources: str) -> str:
+    """The policy with its frame-ancestors directive set to `sources`."""
+    directives = [
+        d.strip() for d in policy.split(";") if d.strip() and not d.strip().startswith("frame-ancestors")
+    ]
+    return "; ".join([*directives, f"frame-ancestors {sources}"])

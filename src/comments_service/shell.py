@@ -7,6 +7,8 @@ site, a small plain page is used instead.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 from pathlib import Path
@@ -28,6 +30,19 @@ a{color:#0b5e57}
 @media (prefers-color-scheme:dark){body{color:#e8eaed;background:#1e2129}a{color:#6fd3c4}}
 </style></head>
 <body><main><article class="md-content__inner md-typeset"></article></main></body></html>"""
+
+
+def _style_hash(page: str) -> str:
+    style = page[page.index("<style>") + len("<style>") : page.index("</style>")]
+    return "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"
+
+
+# The policy for pages in the plain shell (no built site): no script at all, its own
+# inline style and the site's stylesheets.
+FALLBACK_POLICY = (
+    f"default-src 'none'; style-src 'self' {_style_hash(_FALLBACK)}; img-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
 
 
 class Shell:

@@ -401,6 +401,27 @@ def test_repeat_read_is_not_modified_until_a_comment_is_approved(client: TestCli
     assert changed.json()["count"] == 1
 
 
+@pytest.mark.parametrize(
+    ("if_none_match", "status"),
+    [
+        ('"elsewhere", {etag}', 304),
+        ("W/{etag}", 304),
+        ("*", 304),
+        ('"x{bare}y"', 200),
+        ('{etag}junk, "b"', 200),
+        ('"{bare}', 200),
+    ],
+)
+def test_if_none_match_is_a_list_of_entity_tags_compared_weakly(
+    client: TestClient, if_none_match: str, status: int
+) -> None:
+    post(client, "Cache me.")
+    etag = read(client).headers["etag"]
+    field = if_none_match.format(etag=etag, bare=etag.strip('"'))
+    again = client.get("/api/comments", params={"thread": "articles/first"}, headers={"If-None-Match": field})
+    assert again.status_code == status, field
+
+
 def test_thread_is_gzipped_when_the_client_accepts_it(make_client: MakeClient) -> None:
     client = open_client(make_client)
     post(client, "Compress me. " * 20)

@@ -160,6 +160,29 @@ def test_cross_site_or_unmarked_post_is_refused_and_nothing_is_stored(client, he
     assert stored(client) == 0
 
 
+def test_a_refused_cross_site_post_comes_back_as_an_empty_form(make_client):
+    """Filled in with another site's values and a fresh token, one click in a frame posts them."""
+    client = make_client(moderation="none")
+    parent = approved(client, "A comment to reply to.")
+    sent = {
+        "name": "Mallory Framer",
+        "email": "mallory@attacker.example",
+        "text": "Buy pills at evil.example",
+    }
+    response = client.post(
+        URL,
+        data=form(client, parent=str(parent), **sent),
+        headers={"Origin": "https://attacker.example"},
+    )
+    assert response.status_code == 403
+    page = Page(response.text)
+    assert {field: page.fields[field] for field in sent} == {"name": "", "email": "", "text": ""}
+    assert page.fields["parent"] == ""
+    assert not [value for value in sent.values() if value in response.text]
+    assert "Nothing was posted" in response.text
+    assert stored(client) == 1  # only the comment it tried to reply to
+
+
 def test_empty_name_shows_the_error_next_to_it_and_keeps_what_was_typed(client):
     typed = {"name": "", "email": "bea@example.org", "text": 'My "story" & <questions>.'}
     response = client.post(URL, data=form(client, **typed), headers=SAME_ORIGIN)

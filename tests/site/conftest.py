@@ -1,4 +1,5 @@
-"""Fixtures for the site tests: the real site built once, its pages, a local server, the hooks.
+"""Fixtures for the site tests: the real site built once, its pages, the hooks, and what
+`make serve` answers for it.
 
 The build is the same `mkdocs build --strict` editors and CI run, into a temporary
 directory (./site belongs to other tools). Under pytest-xdist each worker builds
@@ -8,18 +9,24 @@ its own copy once; a build takes a few seconds.
 from __future__ import annotations
 
 import importlib
+import json
 import os
+import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from comments_service import auth
+from comments_service.app import create_app
+from comments_service.db import write_session
+from comments_service.settings import Settings
+from tests.service.helpers import post
 
 from tests.site.pages import ROOT
 
@@ -29,12 +36,16 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 NOT_PAGES = ("assets", "search")
 
 
-def mkdocs_build(config_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run `mkdocs build --strict` on the project in `config_dir`; output merged."""
+def mkdocs_build(
+    config_dir: Path, site_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `mkdocs build --strict` on the project in `config_dir`; output merged.
+
+    `env` replaces the environment (default: this process's)."""
     return subprocess.run(
         [str(MKDOCS), "build", "--strict", "-d", str(site_dir)],
         cwd=config_dir,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**(os.environ if env is None else env), "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -64,25 +75,6 @@ def built_pages(built_site: Path) -> list[Path]:
     return html_pages(built_site)
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def served_site(built_site: Path) -> Iterator[str]:
-    """The built site over HTTP on 127.0.0.1 (a free port); yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(built_site)))
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def hooks() -> Iterator[SimpleNamespace]:
     """The build hooks as modules; they import `_report` from their own folder."""
@@ -91,8 +83,64 @@ def hooks() -> Iterator[SimpleNamespace]:
         yield SimpleNamespace(
             **{
                 name: importlib.import_module(name)
-                for name in ("_report", "_slots", "front_matter", "sources", "glossary", "structured_data")
+                for name in (
+                    "_report",
+                    "_slots",
+                    "front_matter",
+                    "sources",
+                    "glossary",
+                    "structured_data",
+                    "content_security_policy",
+                )
             }
         )
     finally:
         sys.path.remove(str(HOOKS))
+
+
+@pytest.fixture(scope="session")
+def served_responses(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Response]:
+    """One response of each kind that `make serve` gives, by name: the built site's pages and
+    files, and the comments service's own pages (set in the site's 404 page), JSON and errors."""
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path_factory.mktemp('service') / 'comments.sqlite3'}",
+        secret_key="site-test-secret",
+        site_dir=built_site,
+        pages_file=built_site / "comments-pages.json",
+        min_submit_seconds=0,
+    )
+    thread = next(iter(json.loads((built_site / "comments-pages.json").read_text())["threads"]))
+    pages: dict[str, Response] = {}
+    with TestClient(create_app(settings)) as client:
+        svc = client.app.state.services  # type: ignore[attr-defined]
+        with write_session(svc.sessions) as session:
+            auth.set_password(session, "moderator password")
+        held = post(client, text="A comment waiting for a moderator.", thread=thread).json()["comment"]["id"]
+        discussion = f"/api/discussion?thread={thread}"
+        pages["discussion"] = client.get(discussion)
+        pages["discussion refusing a cross-site post"] = client.post(
+            "/api/discussion",
+            data={"thread": thread, "name": "Ann", "text": "Hello", "form_token": "x"},
+            headers={"Origin": "https://elsewhere.example"},
+        )
+        pages["discussion of an unknown page"] = client.get("/api/discussion?thread=no-such-page")
+        pages["sign-in"] = client.get("/admin")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', pages["sign-in"].text)
+        assert csrf
+        login = {"password": "wrong", "csrf": csrf.group(1)}
+        pages["sign-in refused"] = client.post("/admin/login", data=login)
+        client.post("/admin/login", data={**login, "password": "moderator password"})
+        pages["queue"] = client.get("/admin")
+        pages["one comment"] = client.get(f"/admin/comments/{held}")
+        link = f"/admin/moderate/{held}/approve?token={svc.signer.moderation_token(held, 'approve')}"
+        pages["email link confirmation"] = client.get(link)
+        pages["email link done"] = client.post(link.split("?")[0], data={"token": link.split("=", 1)[1]})
+        pages["email link refused"] = client.get(f"/admin/moderate/{held}/approve?token=forged")
+        pages["site page not found"] = client.get("/no-such-page/")
+        pages["home page"] = client.get("/")
+        pages["a page"] = client.get("/faq/")
+        pages["a script"] = client.get("/assets/javascripts/search-worker.js")
+        pages["comments as JSON"] = client.get(f"/api/comments?thread={thread}")
+        pages["an API refusal"] = client.get("/api/comments?thread=no-such-page")
+        pages["the build's policy file"] = client.get("/_headers/content-security-policy.json")
+    return pages

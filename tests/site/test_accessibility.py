@@ -1,23 +1,32 @@
-"""axe-core (WCAG 2.2 AA) over every built page, in the light and the dark palette.
+"""Every built page in Chromium, as `make serve` serves it (`comments serve --site`, which
+sends the build's Content-Security-Policy): axe-core (WCAG 2.2 AA) in the light and the
+dark palette, and not one violation of the policy.
 
 One Debian chromium per worker, one context per palette (the palette follows the
-system preference, which the context emulates), one tab reused for every page.
+system preference, which the context emulates), one tab reused for every page. An init
+script records every `securitypolicyviolation` event; Chromium's console errors about
+the policy and any request to another host count too. The service's own pages (the
+no-JavaScript discussion, the moderator sign-in) are swept with the site's.
+What only happens on use (the comments widget, search, the palette toggle, instant
+navigation) is tried under the policy in tests/e2e/test_content_security_policy.py.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser, ConsoleMessage, Playwright, Request
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, WCAG_22_AA
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, RECORD_CSP_VIOLATIONS, WCAG_22_AA
+from tests.e2e.conftest import free_port, running_stack
 
 # Material's value of data-md-color-scheme for each emulated system preference.
 SCHEMES = {"light": "default", "dark": "slate"}
-
 pytestmark = pytest.mark.browser
 
 
@@ -32,25 +41,56 @@ def browser(playwright_session: Playwright) -> Iterator[Browser]:
         browser.close()
 
 
-def violations_text(found: list[tuple[str, str, str, str]]) -> str:
-    return "\n".join(f"{rule} [{impact}] {target} on {page}" for page, rule, impact, target in found)
+@pytest.fixture(scope="module")
+def served(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site and the comments service on one port, as `make serve` runs them."""
+    with running_stack(built_site, tmp_path_factory.mktemp("sweep"), free_port()) as stack:
+        yield stack.base_url + "/"
+
+
+def swept_paths(built_site: Path, built_pages: list[Path]) -> list[str]:
+    """Every built page, then the service's own pages, as paths from the site's root."""
+    paths = [path.relative_to(built_site).as_posix().removesuffix("index.html") for path in built_pages]
+    threads = json.loads((built_site / "comments-pages.json").read_text(encoding="utf-8"))["threads"]
+    return [*paths, f"api/discussion?thread={next(iter(threads))}", "admin"]
+
+
+def report(found: list[tuple[str, str]]) -> str:
+    return "\n".join(f"{page}: {problem}" for page, problem in found)
 
 
 @pytest.mark.parametrize("palette", sorted(SCHEMES))
-def test_every_page_has_no_wcag_22_aa_violations(
-    browser: Browser, served_site: str, built_site: Path, built_pages: list[Path], palette: str
+def test_every_page_has_no_wcag_22_aa_violations_and_keeps_the_security_policy(
+    browser: Browser, served: str, built_site: Path, built_pages: list[Path], palette: str
 ) -> None:
     axe = Axe()
     context = browser.new_context(color_scheme=palette)
-    found: list[tuple[str, str, str, str]] = []
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    ours = urlsplit(served).netloc
+    axe_found: list[tuple[str, str]] = []
+    policy_found: list[tuple[str, str]] = []
+    here = ""
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            policy_found.append((here, message.text))
+
+    def request(sent: Request) -> None:
+        if urlsplit(sent.url).scheme in ("http", "https") and urlsplit(sent.url).netloc != ours:
+            policy_found.append((here, f"request to another host: {sent.url}"))
+
+    paths = swept_paths(built_site, built_pages)
     try:
         tab = context.new_page()
-        for path in built_pages:
-            relative = path.relative_to(built_site).as_posix()
-            tab.goto(served_site + relative.removesuffix("index.html"), wait_until="load")
+        tab.on("console", console)
+        tab.on("request", request)
+        for here in paths:  # the listeners above read `here`
+            response = tab.goto(served + here, wait_until="load")
+            assert response is not None
+            assert response.headers.get("content-security-policy"), f"{here}: sent without a policy"
             # The palette really is the one under test (Material sets it from the preference).
             scheme = tab.evaluate("document.body.getAttribute('data-md-color-scheme')")
-            assert scheme == SCHEMES[palette], f"{relative}: palette {scheme}"
+            assert scheme == SCHEMES[palette], f"{here}: palette {scheme}"
             result = axe.run(
                 tab,
                 options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
@@ -58,7 +98,10 @@ def test_every_page_has_no_wcag_22_aa_violations(
             for violation in result.response["violations"]:
                 for node in violation["nodes"]:
                     target = " ".join(str(part) for part in node["target"])
-                    found.append((relative, violation["id"], str(violation.get("impact")), target))
+                    axe_found.append((here, f"{violation['id']} [{violation.get('impact')}] {target}"))
+            policy_found += [(here, text) for text in tab.evaluate("window.__cspViolations")]
     finally:
         context.close()
-    assert not found, f"{len(found)} violations ({palette}):\n{violations_text(found)}"
+    assert len(paths) == len(built_pages) + 2
+    assert not policy_found, f"{len(policy_found)} policy violations ({palette}):\n{report(policy_found)}"
+    assert not axe_found, f"{len(axe_found)} axe violations ({palette}):\n{report(axe_found)}"

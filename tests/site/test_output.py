@@ -1,8 +1,9 @@
-"""The built site's output: privacy (nothing loaded from other hosts), discovery files
-(sitemap, robots.txt, RSS, comments-pages.json), head metadata and JSON-LD, the
-parts every health page must show (sources, review date, disclaimer link), and what
-keeps the first view light (search index and comments widget held back, the logo
-inline, Material's palette stylesheet replaced by the part of it that applies).
+"""The built site's output: privacy (nothing loaded from other hosts, by its pages or by the
+comments service's own), discovery files (sitemap, robots.txt, RSS, comments-pages.json),
+head metadata and JSON-LD, the parts every health page must show (sources, review date,
+disclaimer link), and what keeps the first view light (search index and comments widget
+held back, the logo inline, Material's palette stylesheet replaced by the part of it
+that applies).
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
 
-from tests.site.html_tree import Element, parse_file
+from comments_service.app import create_app
+from comments_service.settings import Settings
+from tests.site.html_tree import Element, parse, parse_file
 from tests.site.pages import ROOT, health_pages, load_config, output_path, page_meta, source_pages
 
 # <link rel> values that name another document rather than load something.
@@ -130,9 +135,37 @@ def test_stylesheets_load_nothing_from_other_hosts(built_site: Path, site_url: s
     assert not foreign, sorted(foreign)
 
 
-def test_the_foreign_load_check_catches_a_font_stylesheet(site_url: str) -> None:
-    from tests.site.html_tree import parse
+SERVICE_HOST = "testserver"  # TestClient's
 
+
+def test_service_pages_load_nothing_from_other_hosts(served_responses: dict[str, Response]) -> None:
+    assert served_responses["queue"].status_code == 200
+    assert "A comment waiting for a moderator." in served_responses["queue"].text
+    pages = {
+        name: response
+        for name, response in served_responses.items()
+        if response.headers["content-type"].startswith("text/html")
+    }
+    assert len(pages) >= 12
+    foreign = {
+        f"{name}: {url}"
+        for name, response in pages.items()
+        for url in loaded_urls(parse(response.text))
+        if is_foreign(url, SERVICE_HOST)
+    }
+    assert not foreign, sorted(foreign)
+
+
+def test_the_service_has_no_documentation_pages_but_keeps_its_schema(tmp_path: Path) -> None:
+    """FastAPI's /docs and /redoc pages load Swagger UI and ReDoc from cdn.jsdelivr.net."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'c.sqlite3'}", secret_key="x", site_dir=None)
+    with TestClient(create_app(settings)) as client:
+        for path in ("/api/docs", "/api/redoc", "/docs", "/redoc", "/api/docs/oauth2-redirect"):
+            assert client.get(path).status_code == 404, path
+        assert client.get("/api/openapi.json").json()["info"]["title"] == "Comments"
+
+
+def test_the_foreign_load_check_catches_a_font_stylesheet(site_url: str) -> None:
     tree = parse(
         '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">'
         '<a href="https://example.org/">a link is fine</a><div style="background:url(//cdn.example/x.png)">'

@@ -20,6 +20,7 @@ from ..db import write_session
 from ..guard import Refused
 from ..pages import PageInfo
 from ..posting import page_or_404
+from ..representations import accepts_gzip, client_has, gzip_etag
 from ..schemas import (
     MAX_ID,
     CommentEdit,
@@ -114,35 +115,18 @@ def _own_view(svc: Services, page: PageInfo, token_hash: str) -> Body:
 def _send(request: Request, body: Body, private: bool) -> Response:
     gzip = accepts_gzip(request.headers.get("accept-encoding", ""))
     # Each encoding is its own representation, so each has its own ETag.
-    etag = body.etag[:-1] + '-gz"' if gzip else body.etag
+    etag = gzip_etag(body.etag) if gzip else body.etag
     headers = {
         "ETag": etag,
         "Cache-Control": ("private" if private else "public") + ", no-cache",
         "Vary": f"Accept-Encoding, {TOKEN_HEADER}",
     }
-    if etag in request.headers.get("if-none-match", ""):
+    if client_has(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     if gzip:
         headers["Content-Encoding"] = "gzip"
         return Response(body.compressed, media_type="application/json", headers=headers)
     return Response(body.raw, media_type="application/json", headers=headers)
-
-
-def accepts_gzip(accept_encoding: str) -> bool:
-    """True when gzip is acceptable: named (or `*`) without `q=0`."""
-    weights: dict[str, float] = {}
-    for part in accept_encoding.lower().split(","):
-        name, _, params = part.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        weights[name.strip()] = quality
-    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
 @router.post(

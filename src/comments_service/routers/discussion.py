@@ -2,8 +2,9 @@
 
 Posting goes through the same steps as the JSON API (posting.post), then redirects
 back with a message. Cross-site form posts are refused by checking that the
-request's Origin (or Referer) is this site; a failed post shows the form again
-with every field as typed and each problem next to its field.
+request's Origin (or Referer) is this site, and answered with an empty form; any
+other failed post shows the form again with every field as typed and each problem
+next to its field. No other site may frame the page (middleware.SecurityHeaders).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ NOTICES = {
     "pending": "Thanks! Your comment is awaiting moderation.",
     "approved": "Your comment is posted.",
 }
+CROSS_SITE = "Nothing was posted: comments must be sent from this site's own form. You can write one below."
 
 
 def _not_found(svc: Services) -> HTMLResponse:
@@ -118,12 +120,13 @@ def submit(
     page = svc.pages.get(thread)
     if page is None:
         return _not_found(svc)
+    if not _same_origin(request):
+        # An empty form: filled in with what another site sent, one click in a frame or a
+        # tricked visitor would post it from here.
+        return _show(svc, page, errors={"form": CROSS_SITE}, status=403)
     values = {"name": name, "email": email, "text": text}
     # isdigit() alone accepts "²", which int() refuses: only ASCII digits are an id.
     reply = int(parent) if parent.isascii() and parent.isdigit() else None
-    if not _same_origin(request):
-        errors = {"form": "This form must be sent from this site. Please post again."}
-        return _show(svc, page, reply=reply, values=values, errors=errors, status=403)
     try:
         data = NewComment(
             thread=thread,
