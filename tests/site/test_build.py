@@ -38,13 +38,13 @@ def page(front: str, body: str = "Some plain text.\n") -> str:
 # Pages of the tiny site that builds cleanly; a case replaces or adds one file.
 TINY_DOCS = {
     "index.md": page(
-        GOOD_FRONT + "health: true\nsources: [E1, E2]\n",
-        "Massage may help some people for a while [@E1]. Effects fade [@E2].\n\n"
+        GOOD_FRONT + "health: true\nsources: [E1, E4]\n",
+        "Massage may help some people for a while [@E1]. Effects fade [@E4].\n\n"
         "See [a page](about/page.md#a-section) and [its first source](health/checked.md#source-1).\n",
     ),
     "about/page.md": page(GOOD_FRONT),
     "health/.meta.yml": "health: true\n",
-    "health/checked.md": page(GOOD_FRONT + "sources: [E1, E2]\n", "Cited [@E1] and [@E2].\n"),
+    "health/checked.md": page(GOOD_FRONT + "sources: [E1, E4]\n", "Cited [@E1] and [@E4].\n"),
     "blog/index.md": page(GOOD_FRONT.replace("A page", "Articles")),
     "blog/posts/.meta.yml": "comments: true\n",
 }
@@ -144,9 +144,9 @@ BROKEN = [
     (
         "citation-not-in-sources",
         "about/page.md",
-        page(GOOD_FRONT + "sources: [E1]\n", "Cited [@E1] and [@E2].\n"),
+        page(GOOD_FRONT + "sources: [E1]\n", "Cited [@E1] and [@E4].\n"),
         "docs/about/page.md:12:",
-        "citation [@E2] is not in this page's 'sources'",
+        "citation [@E4] is not in this page's 'sources'",
     ),
     (
         "broken-link",
