@@ -178,6 +178,24 @@ BROKEN = [
         "not in the nav",
     ),
     (
+        # Grade C (commentary) may report a view, never state a health fact.
+        "commentary-stated-as-fact",
+        "health/checked.md",
+        page(
+            GOOD_FRONT + "sources: [E1, C1]\n",
+            "Massage helps some people [@E1]. Extra water does nothing [@C1].\n",
+        ),
+        "docs/health/checked.md:12:",
+        "[@C1] is grade C (commentary): say whose view it is",
+    ),
+    (
+        "health-section-without-grade-a",
+        "health/checked.md",
+        page(GOOD_FRONT + "sources: [C2]\n", "Drinking water after massage is optional [@C2].\n"),
+        "docs/health/checked.md:10:",
+        "section 'A section' cites no grade A source (C2 (B))",
+    ),
+    (
         "health-page-without-sources",
         "health/checked.md",
         page(GOOD_FRONT),
