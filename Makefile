@@ -11,7 +11,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build preview test lint check-reliability bench new-page system-deps clean
+.PHONY: serve build preview test lint check-reliability bench new-page review-due system-deps clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ bench: $(BIN)/.installed system-deps
 
 new-page: $(BIN)/.installed
 	$(BIN)/python scripts/new_page.py "$(SECTION)" "$(TITLE)" --description "$(DESCRIPTION)" --sources "$(SOURCES)" $(if $(SLUG),--slug "$(SLUG)")
+
+review-due: $(BIN)/.installed
+	$(BIN)/python scripts/review_due.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

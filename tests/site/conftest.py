@@ -29,12 +29,19 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 NOT_PAGES = ("assets", "search")
 
 
-def mkdocs_build(config_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run `mkdocs build --strict` on the project in `config_dir`; output merged."""
+def mkdocs_build(
+    config_dir: Path, site_dir: Path, *, today: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `mkdocs build --strict` on the project in `config_dir`; output merged.
+
+    `today` fixes the date review dates are judged against (REVIEW_TODAY); the real
+    site is built against the real date, so a page past its review fails the tests.
+    """
+    review_today = {"REVIEW_TODAY": today} if today else {}
     return subprocess.run(
         [str(MKDOCS), "build", "--strict", "-d", str(site_dir)],
         cwd=config_dir,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **review_today},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -94,9 +101,11 @@ def hooks() -> Iterator[SimpleNamespace]:
                 for name in (
                     "_report",
                     "_slots",
+                    "_schedule",
                     "_publishers",
                     "_grades",
                     "front_matter",
+                    "review_dates",
                     "sources",
                     "glossary",
                     "structured_data",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,8 @@ nav:
 """
 
 DESCRIPTION = "A small page of the test site, long enough to meet the description rule."
+# The day the tiny site is built on (REVIEW_TODAY): a month after its pages were reviewed.
+TINY_TODAY = dt.date(2026, 12, 1)
 GOOD_FRONT = f'title: A page\ndescription: "{DESCRIPTION}"\nlast_reviewed: 2026-11-01\n'
 
 
@@ -65,7 +68,11 @@ def make_tiny_site(root: Path, docs: dict[str, str]) -> Path:
 
 
 def future() -> str:
-    return (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    return (TINY_TODAY + dt.timedelta(days=40)).isoformat()
+
+
+def build_tiny(site: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return mkdocs_build(site, out, today=TINY_TODAY.isoformat())
 
 
 # (case, file written, its text, where the line must point, phrase of the reason)
@@ -181,10 +188,7 @@ BROKEN = [
         # Grade C (commentary) may report a view, never state a health fact.
         "commentary-stated-as-fact",
         "health/checked.md",
-        page(
-            GOOD_FRONT + "sources: [E1, C1]\n",
-            "Massage helps some people [@E1]. Extra water does nothing [@C1].\n",
-        ),
+        page(GOOD_FRONT + "sources: [E1, C1]\n", "Massage helps some people [@E1]. Extra water does nothing [@C1].\n"),
         "docs/health/checked.md:12:",
         "[@C1] is grade C (commentary): say whose view it is",
     ),
@@ -219,7 +223,7 @@ def test_no_placeholder_of_the_hooks_is_left_in_any_page(built_pages: list[Path]
 
 def test_tiny_site_builds_cleanly_before_any_page_is_broken(tmp_path: Path) -> None:
     site = make_tiny_site(tmp_path, TINY_DOCS)
-    result = mkdocs_build(site, tmp_path / "out")
+    result = build_tiny(site, tmp_path / "out")
     assert result.returncode == 0, result.stdout
     assert "WARNING" not in result.stdout
 
@@ -232,7 +236,7 @@ def test_strict_build_names_file_and_reason_on_one_line(
     tmp_path: Path, written: str, text: str, where: str, reason: str
 ) -> None:
     site = make_tiny_site(tmp_path, {**TINY_DOCS, written: text})
-    result = mkdocs_build(site, tmp_path / "out")
+    result = build_tiny(site, tmp_path / "out")
     assert result.returncode == 1, result.stdout
     assert "Traceback" not in result.stdout, result.stdout
     assert any(where in line and reason in line for line in result.stdout.splitlines()), result.stdout

@@ -16,9 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.site.conftest import mkdocs_build
 from tests.site.pages import ROOT
-from tests.site.test_build import TINY_DOCS, make_tiny_site
+from tests.site.test_build import TINY_DOCS, build_tiny, make_tiny_site
 
 # Hosts that copied, mirrored, indexed or summarised sources this site once linked.
 COPY_HOSTS = [
@@ -254,7 +253,7 @@ def test_strict_build_fails_on_a_register_entry_with_file_line_and_key(
     text = register_file.read_text(encoding="utf-8")
     register_file.write_text(text + entry, encoding="utf-8")
     line = text.count("\n") + 1  # the added key's line
-    result = mkdocs_build(site, tmp_path / "out")
+    result = build_tiny(site, tmp_path / "out")
     assert result.returncode == 1, result.stdout
     assert any(f"data/sources.yml:{line}: {reason}" in out for out in result.stdout.splitlines()), (
         result.stdout
