@@ -12,7 +12,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build site preview test lint check-reliability bench new-page system-deps clean
+.PHONY: serve build site preview test lint check-reliability bench new-page review-due system-deps clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,9 @@ bench: $(BIN)/.installed system-deps
 
 new-page: $(BIN)/.installed
 	$(BIN)/python scripts/new_page.py "$(SECTION)" "$(TITLE)" --description "$(DESCRIPTION)" --sources "$(SOURCES)" $(if $(SLUG),--slug "$(SLUG)")
+
+review-due: $(BIN)/.installed
+	$(BIN)/python scripts/review_due.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

@@ -1,8 +1,8 @@
 """Start a new page: valid front matter in the right folder, and a line in the nav.
 
     make new-page SECTION=evidence TITLE="Plantar fasciitis" \
-        DESCRIPTION="What research says about massage for heel pain ..." SOURCES="E1,E2"
-    python scripts/new_page.py evidence "Plantar fasciitis" --description "..." --sources E1,E2
+        DESCRIPTION="What research says about massage for heel pain ..." SOURCES="E1,E4"
+    python scripts/new_page.py evidence "Plantar fasciitis" --description "..." --sources E1,E4
 
 The page body starts from scripts/page_template.md. The front matter is checked by
 the same rules the build uses (overrides/hooks/front_matter.py), and source keys

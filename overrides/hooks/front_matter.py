@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from _report import front_matter_line, page_problem, problem
+from _schedule import REVIEW_INTERVAL_MONTHS, latest_next_review, parse_date, today
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -30,6 +31,7 @@ OUR_FIELDS = {
     "title",
     "description",
     "last_reviewed",
+    "next_review",
     "health",
     "sources",
     "reviewed_by",
@@ -66,14 +68,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     for line, message in check(page.meta, markdown, page.file.content_string):
         page_problem(page, line, message)
-    # Templates format the date, so hand them a date whether YAML quoted it or not.
-    reviewed = parse_date(page.meta.get("last_reviewed"))
-    if reviewed is not None:
-        page.meta["last_reviewed"] = reviewed
-    else:
-        # Already reported above; dropping it keeps `mkdocs serve` rendering the page
-        # (the review-line template needs a date) while the editor fixes it.
-        page.meta.pop("last_reviewed", None)
+    # Templates format the dates, so hand them dates whether YAML quoted them or not.
+    for field in ("last_reviewed", "next_review"):
+        date = parse_date(page.meta.get(field))
+        if date is not None:
+            page.meta[field] = date
+        else:
+            # Already reported above; dropping it keeps `mkdocs serve` rendering the page
+            # (the review-line template needs a date) while the editor fixes it.
+            page.meta.pop(field, None)
     return markdown
 
 
@@ -146,8 +149,12 @@ def check(meta: dict[str, Any], markdown: str, source: str) -> list[tuple[int, s
                 "last_reviewed",
                 f"'last_reviewed' is {meta['last_reviewed']!r}, not a date; write it as YYYY-MM-DD",
             )
-        elif reviewed > dt.date.today():
+        elif reviewed > today():
             report("last_reviewed", f"'last_reviewed' is {reviewed.isoformat()}, a date in the future")
+    if "next_review" in meta:
+        reason = _next_review_problem(meta["next_review"], parse_date(meta.get("last_reviewed")))
+        if reason:
+            report("next_review", reason)
 
     for flag in ("health", "comments", "faq", "show_register", "glossary"):
         if flag in meta and not isinstance(meta[flag], bool):
@@ -175,17 +182,24 @@ def check(meta: dict[str, Any], markdown: str, source: str) -> list[tuple[int, s
     return problems
 
 
-def parse_date(value: object) -> dt.date | None:
-    """YAML already turns an unquoted 2026-11-26 into a date; accept a quoted one too."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
+def _next_review_problem(value: object, reviewed: dt.date | None) -> str | None:
+    """`next_review` may only bring the yearly review forward: after the last review,
+    at most 12 months later."""
+    date = parse_date(value)
+    if date is None:
+        return f"'next_review' is {value!r}, not a date; write it as YYYY-MM-DD"
+    if reviewed is None:
+        return None  # the last_reviewed problem is reported on its own line
+    if date <= reviewed:
+        return (
+            f"'next_review' is {date.isoformat()}; it must come after last_reviewed ({reviewed.isoformat()})"
+        )
+    latest = latest_next_review(reviewed)
+    if date > latest:
+        return (
+            f"'next_review' is {date.isoformat()}, more than {REVIEW_INTERVAL_MONTHS} months after "
+            f"last_reviewed; every page is reviewed at least yearly, so use {latest.isoformat()} or earlier"
+        )
     return None
 
 

@@ -3,7 +3,10 @@
 Editors list a page's sources as keys in front matter (`sources: [E4, E10]`) and
 may cite them inline as `[@E4]`. The build numbers the citations, appends a
 "Sources" section, and renders the whole register on the page that asks for it
-(`show_register: true`). A key that is not in the register fails the build.
+(`show_register: true`). A key that is not in the register fails the build, and so
+does a register entry that links off its publisher's domains or repeats another
+entry's link or DOI (_publishers.py), and a health page that leans on commentary
+(_grades.py).
 
 The Markdown gets only the headings (so they stay in the table of contents) and
 tokens (see _slots.py); the citation links and the lists are put into the page's
@@ -18,6 +21,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import _grades
+import _publishers
 import _slots
 import yaml
 from _report import body_line_offset, front_matter_line, page_problem, problem
@@ -47,18 +52,18 @@ _pending: dict[str, tuple[list[str], list[str]]] = {}
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Load and check the register once per build."""
-    path = os.path.join(os.path.dirname(config.config_file_path), config.extra["sources_register"])
-    _register.update(load_register(path))
+    root = os.path.dirname(config.config_file_path)
+    path = os.path.join(root, config.extra["sources_register"])
+    _register.update(load_register(path, os.path.join(root, config.extra["sources_publishers"])))
     return config
 
 
-def load_register(path: str) -> dict[str, Any]:
+def load_register(path: str, publishers_path: str) -> dict[str, Any]:
     """Read the register, reporting each malformed entry as `file:line: problem`."""
     shown = os.path.relpath(path)
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    # libyaml's safe loader when PyYAML has it: the same result, several times faster.
-    data = (yaml.load(text, Loader=yaml.CSafeLoader) if yaml.__with_libyaml__ else yaml.safe_load(text)) or {}
+    text = _read(path)
+    data = _parse(text)
+    publishers, any_publisher = _publishers.load(_parse(_read(publishers_path)))
     groups: dict[str, str] = data.get("groups") or {}
     sources: dict[str, dict[str, Any]] = data.get("sources") or {}
     for key, entry in sources.items():
@@ -78,7 +83,27 @@ def load_register(path: str) -> dict[str, Any]:
             problem(shown, line, f"{key}: 'year' must be a four-digit year or null")
         if entry.get("url") and urlsplit(str(entry["url"])).scheme not in {"http", "https"}:
             problem(shown, line, f"{key}: 'url' must start with https:// or http://")
+        elif reason := _publishers.link_problem(entry, publishers, any_publisher):
+            problem(shown, line, f"{key}: {reason}")
+        if entry.get("doi") is not None and _publishers.normal_doi(str(entry["doi"])) is None:
+            problem(shown, line, f"{key}: 'doi' must be a DOI such as 10.1002/14651858.CD001929.pub3")
+    for key, earlier, shared in _publishers.duplicates(sources):
+        problem(
+            shown,
+            _key_line(text, key),
+            f"{key}: same {shared} as {earlier}; one source gets one key: merge {key} into {earlier}",
+        )
     return {"sources": sources, "groups": groups, "accessed": data.get("accessed")}
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _parse(text: str) -> dict[str, Any]:
+    # libyaml's safe loader when PyYAML has it: the same result, several times faster.
+    return (yaml.load(text, Loader=yaml.CSafeLoader) if yaml.__with_libyaml__ else yaml.safe_load(text)) or {}
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -100,11 +125,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     # A post's text above "<!-- more -->" is also shown on the Articles list, where
     # its numbered links would point at nothing.
     excerpt_end = markdown.find(EXCERPT_SEPARATOR) if _is_post(page, config) else -1
+    cited: list[tuple[int, str]] = []
 
     def cite(match: re.Match[str]) -> str:
         key = match.group("key")
         if key is None:
             return match.group(0)
+        cited.append((match.start(), key))
         if match.start() < excerpt_end:
             line = offset + markdown.count("\n", 0, match.start()) + 1
             page_problem(
@@ -123,7 +150,11 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             return match.group(0)
         return _slots.inline(_slots.CITATION, listed.index(key) + 1)
 
+    original = markdown
     markdown = CITE.sub(cite, markdown)
+    if page.meta.get("health") is True:
+        for line, message in _grades.problems(original, cited, _register["sources"]):
+            page_problem(page, offset + line, message)
     if listed:
         markdown += "\n\n## Sources\n" + _slots.block(_slots.SOURCES)
     groups = _shown_groups() if page.meta.get("show_register") else []

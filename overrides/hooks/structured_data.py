@@ -11,7 +11,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-from front_matter import parse_date
+from _schedule import parse_date
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -63,6 +63,9 @@ def medical_web_page(page: Page, site: str, site_name: str) -> dict[str, Any]:
     if page.meta.get("condition"):
         about.append({"@type": "MedicalCondition", "name": page.meta["condition"]})
     reviewed = parse_date(page.meta.get("last_reviewed"))
+    # schema.org's WebPage has lastReviewed but no property for the next review
+    # (checked against schema.org/WebPage and MedicalWebPage), so next_review is shown
+    # on the page only rather than put under an invented name here.
     data: dict[str, Any] = {
         "@type": "MedicalWebPage",
         "name": str(page.title),

@@ -37,15 +37,19 @@ NOT_PAGES = ("assets", "search")
 
 
 def mkdocs_build(
-    config_dir: Path, site_dir: Path, env: dict[str, str] | None = None
+    config_dir: Path, site_dir: Path, env: dict[str, str] | None = None, *, today: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `mkdocs build --strict` on the project in `config_dir`; output merged.
 
-    `env` replaces the environment (default: this process's)."""
+    `env` replaces the environment (default: this process's). `today` fixes the date
+    review dates are judged against (REVIEW_TODAY); the real site is built against the
+    real date, so a page past its review fails the tests.
+    """
+    review_today = {"REVIEW_TODAY": today} if today else {}
     return subprocess.run(
         [str(MKDOCS), "build", "--strict", "-d", str(site_dir)],
         cwd=config_dir,
-        env={**(os.environ if env is None else env), "NO_MKDOCS_2_WARNING": "1"},
+        env={**(os.environ if env is None else env), "NO_MKDOCS_2_WARNING": "1", **review_today},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -86,7 +90,11 @@ def hooks() -> Iterator[SimpleNamespace]:
                 for name in (
                     "_report",
                     "_slots",
+                    "_schedule",
+                    "_publishers",
+                    "_grades",
                     "front_matter",
+                    "review_dates",
                     "sources",
                     "glossary",
                     "structured_data",

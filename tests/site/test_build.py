@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,8 @@ nav:
 """
 
 DESCRIPTION = "A small page of the test site, long enough to meet the description rule."
+# The day the tiny site is built on (REVIEW_TODAY): a month after its pages were reviewed.
+TINY_TODAY = dt.date(2026, 12, 1)
 GOOD_FRONT = f'title: A page\ndescription: "{DESCRIPTION}"\nlast_reviewed: 2026-11-01\n'
 
 
@@ -38,13 +41,13 @@ def page(front: str, body: str = "Some plain text.\n") -> str:
 # Pages of the tiny site that builds cleanly; a case replaces or adds one file.
 TINY_DOCS = {
     "index.md": page(
-        GOOD_FRONT + "health: true\nsources: [E1, E2]\n",
-        "Massage may help some people for a while [@E1]. Effects fade [@E2].\n\n"
+        GOOD_FRONT + "health: true\nsources: [E1, E4]\n",
+        "Massage may help some people for a while [@E1]. Effects fade [@E4].\n\n"
         "See [a page](about/page.md#a-section) and [its first source](health/checked.md#source-1).\n",
     ),
     "about/page.md": page(GOOD_FRONT),
     "health/.meta.yml": "health: true\n",
-    "health/checked.md": page(GOOD_FRONT + "sources: [E1, E2]\n", "Cited [@E1] and [@E2].\n"),
+    "health/checked.md": page(GOOD_FRONT + "sources: [E1, E4]\n", "Cited [@E1] and [@E4].\n"),
     "blog/index.md": page(GOOD_FRONT.replace("A page", "Articles")),
     "blog/posts/.meta.yml": "comments: true\n",
 }
@@ -65,7 +68,11 @@ def make_tiny_site(root: Path, docs: dict[str, str]) -> Path:
 
 
 def future() -> str:
-    return (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    return (TINY_TODAY + dt.timedelta(days=40)).isoformat()
+
+
+def build_tiny(site: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return mkdocs_build(site, out, today=TINY_TODAY.isoformat())
 
 
 # (case, file written, its text, where the line must point, phrase of the reason)
@@ -144,9 +151,9 @@ BROKEN = [
     (
         "citation-not-in-sources",
         "about/page.md",
-        page(GOOD_FRONT + "sources: [E1]\n", "Cited [@E1] and [@E2].\n"),
+        page(GOOD_FRONT + "sources: [E1]\n", "Cited [@E1] and [@E4].\n"),
         "docs/about/page.md:12:",
-        "citation [@E2] is not in this page's 'sources'",
+        "citation [@E4] is not in this page's 'sources'",
     ),
     (
         "broken-link",
@@ -178,6 +185,21 @@ BROKEN = [
         "not in the nav",
     ),
     (
+        # Grade C (commentary) may report a view, never state a health fact.
+        "commentary-stated-as-fact",
+        "health/checked.md",
+        page(GOOD_FRONT + "sources: [E1, C1]\n", "Massage helps some people [@E1]. Extra water does nothing [@C1].\n"),
+        "docs/health/checked.md:12:",
+        "[@C1] is grade C (commentary): say whose view it is",
+    ),
+    (
+        "health-section-without-grade-a",
+        "health/checked.md",
+        page(GOOD_FRONT + "sources: [C2]\n", "Drinking water after massage is optional [@C2].\n"),
+        "docs/health/checked.md:10:",
+        "section 'A section' cites no grade A source (C2 (B))",
+    ),
+    (
         "health-page-without-sources",
         "health/checked.md",
         page(GOOD_FRONT),
@@ -201,7 +223,7 @@ def test_no_placeholder_of_the_hooks_is_left_in_any_page(built_pages: list[Path]
 
 def test_tiny_site_builds_cleanly_before_any_page_is_broken(tmp_path: Path) -> None:
     site = make_tiny_site(tmp_path, TINY_DOCS)
-    result = mkdocs_build(site, tmp_path / "out")
+    result = build_tiny(site, tmp_path / "out")
     assert result.returncode == 0, result.stdout
     assert "WARNING" not in result.stdout
 
@@ -214,7 +236,7 @@ def test_strict_build_names_file_and_reason_on_one_line(
     tmp_path: Path, written: str, text: str, where: str, reason: str
 ) -> None:
     site = make_tiny_site(tmp_path, {**TINY_DOCS, written: text})
-    result = mkdocs_build(site, tmp_path / "out")
+    result = build_tiny(site, tmp_path / "out")
     assert result.returncode == 1, result.stdout
     assert "Traceback" not in result.stdout, result.stdout
     assert any(where in line and reason in line for line in result.stdout.splitlines()), result.stdout

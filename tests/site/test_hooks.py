@@ -156,18 +156,20 @@ sources:
     title: ""
     publisher: P
     year: 20
-    url: ftp://example.org/
+    url: ftp://example.org/bad
     grade: D
   BAD2: just text
 """
+PUBLISHERS = "publishers:\n  P: [example.org]\n"
 
 
 def test_load_register_reports_each_bad_entry_at_its_line(
     hooks: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     (tmp_path / "sources.yml").write_text(REGISTER, encoding="utf-8")
+    (tmp_path / "publishers.yml").write_text(PUBLISHERS, encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # the hook shows paths relative to where the build runs
-    register = hooks.sources.load_register(str(tmp_path / "sources.yml"))
+    register = hooks.sources.load_register(str(tmp_path / "sources.yml"), str(tmp_path / "publishers.yml"))
     assert sorted(register["sources"]) == ["BAD1", "BAD2", "GOOD1"]
     assert problems(caplog) == [
         "sources.yml:12: BAD1: 'title' is missing",
@@ -182,7 +184,9 @@ def test_load_register_reports_each_bad_entry_at_its_line(
 def test_the_real_register_loads_without_problems(
     hooks: SimpleNamespace, caplog: pytest.LogCaptureFixture
 ) -> None:
-    register = hooks.sources.load_register(str(ROOT / "data" / "sources.yml"))
+    register = hooks.sources.load_register(
+        str(ROOT / "data" / "sources.yml"), str(ROOT / "data" / "publishers.yml")
+    )
     assert len(register["sources"]) > 50
     assert problems(caplog) == []
 

@@ -75,7 +75,7 @@ def test_new_page_script_creates_a_page_that_keeps_the_contract(
             "--description",
             description,
             "--sources",
-            "E1, E2",
+            "E1, E4",
             "--root",
             str(site_copy),
         ]
@@ -83,7 +83,7 @@ def test_new_page_script_creates_a_page_that_keeps_the_contract(
     assert code == 0
     source = (site_copy / "docs" / "evidence" / "plantar-fasciitis.md").read_text(encoding="utf-8")
     body, meta = get_data(source)
-    assert meta["sources"] == ["E1", "E2"]
+    assert meta["sources"] == ["E1", "E4"]
     assert meta["last_reviewed"] == dt.date.today()
     # evidence/ is a health folder: its .meta.yml adds health: true.
     assert hooks.front_matter.check({**meta, "health": True}, body, source) == []
@@ -123,7 +123,7 @@ def test_new_page_script_starts_an_article_outside_the_nav(
             "--description",
             description,
             "--sources",
-            "E1,E2",
+            "E1,E4",
             "--root",
             str(site_copy),
         ]

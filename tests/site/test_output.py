@@ -12,6 +12,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -291,15 +292,21 @@ def top_level(root: Element, tag: str) -> list[Element]:
 
 
 @pytest.mark.parametrize("source", health_pages())
-def test_health_page_shows_sources_review_date_and_disclaimer(trees: dict[str, Element], source: str) -> None:
+def test_health_page_shows_sources_review_dates_and_disclaimer(
+    trees: dict[str, Element], hooks: SimpleNamespace, source: str
+) -> None:
     tree = trees[output_path(source)]
     # Heading text ends with Material's "¶" permalink.
     headings = [h.text().removesuffix("¶").strip() for h in tree.iter("h2") if h.attrs.get("id") == "sources"]
     assert headings == ["Sources"]
     review = next(e for e in tree.iter("aside") if "sdm-review" in e.classes())
-    assert "Last reviewed" in review.text()
+    assert "Last reviewed:" in review.text()
+    assert "Next review due:" in review.text()
+    meta = page_meta(source)
+    schedule = hooks._schedule
+    next_review = schedule.due_date(meta["last_reviewed"], schedule.parse_date(meta.get("next_review")))
     times = [t.attrs.get("datetime") for t in review.iter("time")]
-    assert times == [page_meta(source)["last_reviewed"].isoformat()]
+    assert times == [meta["last_reviewed"].isoformat(), next_review.isoformat()]
     assert any(a.attrs.get("href", "").endswith("site/disclaimer/") for a in review.iter("a"))
 
 
