@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -214,17 +215,33 @@ def test_load_terms_keeps_good_lines_and_reports_the_rest(
     ]
 
 
-def test_render_glossary_sorts_terms_ignoring_case_and_escapes_them(hooks: SimpleNamespace) -> None:
+def test_render_glossary_sorts_terms_by_letter_ignoring_case_and_escapes_them(hooks: SimpleNamespace) -> None:
     html = hooks.glossary.render_glossary(
-        {"sham": "Pretend <treatment>.", "DVT": "A clot.", "CAMTC": "Council."}
+        {"sham": "Pretend <treatment>.", "DVT": "A clot.", "CAMTC": "Council.", "cortisol": "A hormone."}
     )
-    assert html == (
-        '<dl class="sdm-glossary">'
+    sections = html[html.index("</nav>") + len("</nav>") :]
+    assert sections == (
+        '<h2 id="letter-c">C</h2><dl class="sdm-glossary">'
         '<dt id="term-camtc">CAMTC</dt><dd>Council.</dd>'
+        '<dt id="term-cortisol">cortisol</dt><dd>A hormone.</dd>'
+        "</dl>"
+        '<h2 id="letter-d">D</h2><dl class="sdm-glossary">'
         '<dt id="term-dvt">DVT</dt><dd>A clot.</dd>'
+        "</dl>"
+        '<h2 id="letter-s">S</h2><dl class="sdm-glossary">'
         '<dt id="term-sham">sham</dt><dd>Pretend &lt;treatment&gt;.</dd>'
         "</dl>"
     )
+
+
+def test_glossary_jump_list_links_only_letters_that_have_terms(hooks: SimpleNamespace) -> None:
+    html = hooks.glossary.render_glossary({"DVT": "A clot.", "sham": "Pretend.", "5-HT": "A chemical."})
+    jump = html[: html.index("</nav>")]
+    assert re.findall(r'<a href="#(letter-[a-z]+)">', jump) == ["letter-d", "letter-s", "letter-other"]
+    assert re.findall(r'<span class="sdm-az__none">(.)</span>', jump) == [
+        x for x in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if x not in "DS"
+    ]
+    assert '<h2 id="letter-other">#</h2>' in html
 
 
 def test_the_real_abbreviations_file_loads_without_problems(
@@ -239,7 +256,9 @@ def test_the_real_abbreviations_file_has_a_blank_line_between_terms() -> None:
     # Every page gets the file appended; a run of definitions without blank lines is one
     # Markdown block, which the parser reads again, whole, for each definition in it.
     lines = (ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8").splitlines()
-    adjacent = [number + 1 for number in range(1, len(lines)) if lines[number].strip() and lines[number - 1].strip()]
+    adjacent = [
+        number + 1 for number in range(1, len(lines)) if lines[number].strip() and lines[number - 1].strip()
+    ]
     assert adjacent == [], f"add a blank line above line(s) {adjacent} of includes/abbreviations.md"
 
 
