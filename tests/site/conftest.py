@@ -91,7 +91,15 @@ def hooks() -> Iterator[SimpleNamespace]:
         yield SimpleNamespace(
             **{
                 name: importlib.import_module(name)
-                for name in ("_report", "_slots", "front_matter", "sources", "glossary", "structured_data")
+                for name in (
+                    "_report",
+                    "_slots",
+                    "front_matter",
+                    "sources",
+                    "glossary",
+                    "structured_data",
+                    "shared_text",
+                )
             }
         )
     finally:

@@ -149,6 +149,14 @@ BROKEN = [
         "citation [@E2] is not in this page's 'sources'",
     ),
     (
+        # Shared text brings its citations; the page must list their sources.
+        "shared-text-cites-a-source-the-page-does-not-list",
+        "about/page.md",
+        page(GOOD_FRONT + "sources: [E1]\n", 'Cited [@E1].\n\n--8<-- "lmt-and-title-law.md"\n'),
+        "docs/about/page.md:14:",
+        "shared text 'lmt-and-title-law.md' cites [@CA3]; add CA3 to this page's 'sources' (line 5)",
+    ),
+    (
         "broken-link",
         "about/page.md",
         page(GOOD_FRONT, "See [the missing page](missing.md).\n"),

@@ -325,3 +325,34 @@ def test_hooks_log_on_the_mkdocs_hooks_logger(
     assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
         ("mkdocs.hooks", logging.WARNING, "docs/x.md:3: something is wrong")
     ]
+
+
+# -- shared text -----------------------------------------------------------------------------
+
+
+def test_shared_text_is_filled_in_with_the_indentation_of_its_line(hooks: SimpleNamespace, tmp_path: Path) -> None:
+    (tmp_path / "fact.md").write_text("First line [@CA3].\n\nSecond paragraph.\n", encoding="utf-8")
+    page = '# Page\n\n--8<-- "fact.md"\n\n??? question "Why?"\n\n    --8<-- "fact.md"\n'
+    assert hooks.shared_text.fill(page, [str(tmp_path)]) == (
+        "# Page\n\nFirst line [@CA3].\n\nSecond paragraph.\n\n"
+        '??? question "Why?"\n\n    First line [@CA3].\n\n    Second paragraph.\n'
+    )
+
+
+def test_shared_text_may_include_shared_text_but_not_itself_forever(
+    hooks: SimpleNamespace, tmp_path: Path
+) -> None:
+    (tmp_path / "outer.md").write_text('Outer.\n\n--8<-- "inner.md"\n', encoding="utf-8")
+    (tmp_path / "inner.md").write_text("Inner.\n", encoding="utf-8")
+    (tmp_path / "loop.md").write_text('Again.\n--8<-- "loop.md"\n', encoding="utf-8")
+    assert hooks.shared_text.fill('--8<-- "outer.md"', [str(tmp_path)]) == "Outer.\n\nInner."
+    looped = hooks.shared_text.fill('--8<-- "loop.md"', [str(tmp_path)])
+    assert looped.count("Again.") == hooks.shared_text.MAX_DEPTH + 1
+
+
+def test_shared_text_leaves_unknown_names_and_the_escaped_form_to_pymdownx(
+    hooks: SimpleNamespace, tmp_path: Path
+) -> None:
+    text = '--8<-- "missing.md"\n;--8<-- "fact.md"\n'
+    (tmp_path / "fact.md").write_text("A fact.\n", encoding="utf-8")
+    assert hooks.shared_text.fill(text, [str(tmp_path)]) == text
