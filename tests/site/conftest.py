@@ -99,6 +99,7 @@ def hooks() -> Iterator[SimpleNamespace]:
                     "glossary",
                     "structured_data",
                     "shared_text",
+                    "outbound_links",
                 )
             }
         )

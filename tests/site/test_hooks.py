@@ -356,3 +356,30 @@ def test_shared_text_leaves_unknown_names_and_the_escaped_form_to_pymdownx(
     text = '--8<-- "missing.md"\n;--8<-- "fact.md"\n'
     (tmp_path / "fact.md").write_text("A fact.\n", encoding="utf-8")
     assert hooks.shared_text.fill(text, [str(tmp_path)]) == text
+
+
+# -- outbound links ---------------------------------------------------------------------------
+
+
+def test_links_to_other_hosts_are_marked_and_ours_are_not(hooks: SimpleNamespace) -> None:
+    html = (
+        '<p><a href="https://www.camtc.org/Consumers.aspx">camtc.org</a> '
+        '<a href="../safety/">safety</a> <a href="#source-1">[1]</a> '
+        '<a href="http://127.0.0.1:8000/faq/">our FAQ, absolute</a> '
+        '<a class="note" href="http://sdsheriff.net/x.html"><cite>Permit</cite></a> '
+        '<a href="mailto:editor@example.org">email</a></p>'
+    )
+    assert hooks.outbound_links.mark(html, "127.0.0.1:8000") == (
+        '<p><a href="https://www.camtc.org/Consumers.aspx" class="sdm-outbound">camtc.org'
+        '<span class="sdm-visually-hidden"> (another website)</span></a> '
+        '<a href="../safety/">safety</a> <a href="#source-1">[1]</a> '
+        '<a href="http://127.0.0.1:8000/faq/">our FAQ, absolute</a> '
+        '<a class="note sdm-outbound" href="http://sdsheriff.net/x.html"><cite>Permit</cite>'
+        '<span class="sdm-visually-hidden"> (another website)</span></a> '
+        '<a href="mailto:editor@example.org">email</a></p>'
+    )
+
+
+def test_materials_own_buttons_keep_their_label(hooks: SimpleNamespace) -> None:
+    button = '<a href="https://github.com/x/edit/main/docs/faq.md" class="md-content__button md-icon">e</a>'
+    assert hooks.outbound_links.mark(button, "example.org") == button
