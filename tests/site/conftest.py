@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.site.pages import ROOT
 
 HOOKS = ROOT / "overrides" / "hooks"
@@ -81,6 +82,18 @@ def served_site(built_site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_session: Any) -> Iterator[Any]:
+    """Debian's chromium for the browser checks of the built site (axe, reading comfort)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing; run `make system-deps`", pytrace=False)
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 @pytest.fixture(scope="session")

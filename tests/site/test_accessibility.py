@@ -6,30 +6,15 @@ system preference, which the context emulates), one tab reused for every page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, WCAG_22_AA
-
-# Material's value of data-md-color-scheme for each emulated system preference.
-SCHEMES = {"light": "default", "dark": "slate"}
+from tests.browser import SCHEMES, WCAG_22_AA
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_session: Playwright) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing; run `make system-deps`", pytrace=False)
-    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
-        yield browser
-    finally:
-        browser.close()
 
 
 def violations_text(found: list[tuple[str, str, str, str]]) -> str:
