@@ -5,9 +5,10 @@ certificate search, the Sheriff's permit page, medicare.gov. The links still ope
 the same tab, which keeps the Back button working and surprises no one; the marker
 only tells. A link is outbound when its host is not site_url's host.
 
-Done on the finished page (on_post_page) and only inside the article, so the words
-stay out of the search index and the RSS feed, which are built from the page's
-content before this runs, and off Material's own buttons. site.css draws the arrow
+Done on the finished page (on_post_page) and only in its content area (between the
+start of Material's content block and its footer), so the words stay out of the
+search index and the RSS feed, which are built from the page's content before this
+runs, and off the header, the nav and Material's own buttons. site.css draws the arrow
 for the class `sdm-outbound`; the words are in a visually hidden span.
 """
 
@@ -19,7 +20,8 @@ from urllib.parse import urlsplit
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-ARTICLE = '<article class="md-content__inner md-typeset">'
+CONTENT = re.compile(r'<div class="md-content[^"]*" data-md-component="content">')  # articles add a class
+FOOTER = '<footer class="md-footer">'
 LINK = re.compile(r"<a\s(?P<attrs>[^>]*)>(?P<inner>.*?)</a>", re.DOTALL)
 HREF = re.compile(r'\bhref="(?P<href>[^"]*)"')
 CLASS = re.compile(r'\bclass="(?P<classes>[^"]*)"')
@@ -27,10 +29,11 @@ HIDDEN = '<span class="sdm-visually-hidden"> (another website)</span>'
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    start = output.find(ARTICLE)
-    end = output.rfind("</article>")  # the content's own; blog excerpts nest articles inside it
-    if start < 0 or end < start:
+    content = CONTENT.search(output)
+    end = output.find(FOOTER, content.end()) if content else -1
+    if content is None or end < 0:
         return output
+    start = content.start()
     site_host = urlsplit(config.site_url or "").netloc
     return output[:start] + mark(output[start:end], site_host) + output[end:]
 
