@@ -214,6 +214,15 @@ def test_tiny_site_builds_cleanly_before_any_page_is_broken(tmp_path: Path) -> N
     assert "WARNING" not in result.stdout
 
 
+def test_a_handbook_page_needs_no_nav_entry(tmp_path: Path) -> None:
+    # mkdocs.yml's not_in_nav publishes docs/contributing/ outside the nav, on purpose.
+    site = make_tiny_site(tmp_path, {**TINY_DOCS, "contributing/new-guide.md": page(GOOD_FRONT)})
+    result = mkdocs_build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stdout
+    assert "WARNING" not in result.stdout
+    assert (tmp_path / "out" / "contributing" / "new-guide" / "index.html").is_file()
+
+
 @pytest.mark.parametrize(
     ("written", "text", "where", "reason"),
     [pytest.param(*case[1:], id=case[0]) for case in BROKEN],
