@@ -29,14 +29,15 @@ from front_matter import check  # noqa: E402  (the build's own rules)
 
 HEALTH_SECTIONS = {"about", "safety", "evidence", "articles"}
 ARTICLES = "articles"  # blog posts: listed by the blog, not the nav, and open to comments
-# Folder → the nav section it belongs to (as written in mkdocs.yml).
-SECTIONS = {
-    ARTICLES: "Articles",
-    "about": "About",
-    "safety": "Safety",
-    "evidence": "Research",
-    "site": "Site info",
-    "contributing": "Editor handbook",
+HANDBOOK = "contributing"  # the editor handbook: published, but kept out of the nav (not_in_nav)
+# Folder → the nav section it belongs to (as written in mkdocs.yml); None: not in the nav.
+SECTIONS: dict[str, str | None] = {
+    ARTICLES: None,
+    "about": "Is it right for me?",
+    "safety": "Is it safe?",
+    "evidence": "What does the research say?",
+    "site": "About this site",
+    HANDBOOK: None,
 }
 
 
@@ -143,17 +144,22 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("; ".join(problems))
 
     page.parent.mkdir(parents=True, exist_ok=True)
+    section = SECTIONS[args.section]
     if article:
         page.write_text(render(meta, article=True), encoding="utf-8")
         print(f"Created docs/{relative}; the Articles page lists it by date.")
+    elif section is None:
+        page.write_text(render(meta), encoding="utf-8")
+        print(
+            f"Created docs/{relative}. The handbook is not in the site's menu: "
+            f"link the new page from docs/{HANDBOOK}/index.md."
+        )
     else:
         config_path = args.root / "mkdocs.yml"
-        config = add_to_nav(
-            config_path.read_text(encoding="utf-8"), SECTIONS[args.section], args.title, relative
-        )
+        config = add_to_nav(config_path.read_text(encoding="utf-8"), section, args.title, relative)
         page.write_text(render(meta), encoding="utf-8")
         config_path.write_text(config, encoding="utf-8")
-        print(f"Created docs/{relative} and added it to the nav under '{SECTIONS[args.section]}'.")
+        print(f"Created docs/{relative} and added it to the nav under '{section}'.")
     print("Next: run `make preview` and write the page; cite sources inline like [@E4].")
     return 0
 

@@ -23,6 +23,9 @@ CHROMIUM_ARGS = [
 ]
 # axe-core's tags for WCAG 2.2 level AA (which includes A, and 2.0 and 2.1).
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Material's value of data-md-color-scheme for each emulated system preference (the
+# site's palette follows the reader's system setting; a browser context emulates it).
+SCHEMES = {"light": "default", "dark": "slate"}
 # An init script (context.add_init_script): it runs in every document before the page's
 # own scripts and keeps each `securitypolicyviolation` in window.__cspViolations.
 RECORD_CSP_VIOLATIONS = """

@@ -9,6 +9,9 @@ _slots.py), not into the Markdown.
 The definitions in the file are separated by blank lines: Markdown then reads each
 as a block of its own. Written one after another, they would form a single block
 that Markdown reads again, whole, for each definition it takes off its top.
+
+The page opens with an A–Z jump list: plain links to a heading per letter, so it
+works without JavaScript. Letters with no term are shown, but not as links.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import string
 
 import _slots
 from _report import problem
@@ -71,17 +75,44 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not page.meta.get("glossary"):
         return content
-    _slots.add_anchors(page, (slug(term) for term in _terms))
+    letters = {letter(term) for term in _terms}
+    _slots.add_anchors(page, [*(slug(term) for term in _terms), *(letter_id(x) for x in letters)])
     return _slots.fill(content, _slots.GLOSSARY, lambda _: render_glossary(_terms), is_block=True)
 
 
 def render_glossary(terms: dict[str, str]) -> str:
-    """Terms A–Z as an HTML definition list with a stable anchor per term."""
-    rows = "".join(
-        f'<dt id="{slug(term)}">{html.escape(term)}</dt><dd>{html.escape(text)}</dd>'
-        for term, text in sorted(terms.items(), key=lambda item: item[0].casefold())
+    """An A–Z jump list, then the terms A–Z under a heading per letter, as definition
+    lists with a stable anchor per term."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for term, text in sorted(terms.items(), key=lambda item: item[0].casefold()):
+        groups.setdefault(letter(term), []).append((term, text))
+    shown = [*string.ascii_uppercase, *sorted(set(groups) - set(string.ascii_uppercase))]
+    jumps = "".join(
+        f'<li><a href="#{letter_id(x)}">{x}</a></li>'
+        if x in groups
+        else f'<li><span class="sdm-az__none">{x}</span></li>'
+        for x in shown
     )
-    return f'<dl class="sdm-glossary">{rows}</dl>'
+    sections = "".join(
+        f'<h2 id="{letter_id(x)}">{x}</h2><dl class="sdm-glossary">'
+        + "".join(
+            f'<dt id="{slug(term)}">{html.escape(term)}</dt><dd>{html.escape(text)}</dd>'
+            for term, text in rows
+        )
+        + "</dl>"
+        for x, rows in ((x, groups[x]) for x in shown if x in groups)
+    )
+    return f'<nav class="sdm-az" aria-label="Glossary letters"><ul>{jumps}</ul></nav>{sections}'
+
+
+def letter(term: str) -> str:
+    """The A–Z heading a term files under; terms that start with a digit or a sign go under #."""
+    first = term[:1].upper()
+    return first if first in string.ascii_uppercase else "#"
+
+
+def letter_id(heading: str) -> str:
+    return "letter-" + (heading.lower() if heading in string.ascii_uppercase else "other")
 
 
 def slug(term: str) -> str:

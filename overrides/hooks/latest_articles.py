@@ -23,6 +23,7 @@ from mkdocs.utils.meta import get_data
 POSTS = "blog/posts/"
 
 
+@event_priority(20)  # the list follows the page's own text, before the care card and the Sources
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     count = page.meta.get("latest_articles")
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:

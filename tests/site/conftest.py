@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -26,8 +27,9 @@ from comments_service import auth
 from comments_service.app import create_app
 from comments_service.db import write_session
 from comments_service.settings import Settings
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import free_port, running_stack
 from tests.service.helpers import post
-
 from tests.site.pages import ROOT
 
 HOOKS = ROOT / "overrides" / "hooks"
@@ -80,6 +82,26 @@ def built_pages(built_site: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="session")
+def served_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site and the comments service on one port, as `make serve` runs them
+    (with the build's Content-Security-Policy); yields the base URL."""
+    with running_stack(built_site, tmp_path_factory.mktemp("served"), free_port()) as stack:
+        yield stack.base_url + "/"
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_session: Any) -> Iterator[Any]:
+    """Debian's chromium for the browser checks of the built site (axe, reading comfort)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing; run `make system-deps`", pytrace=False)
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture(scope="session")
 def hooks() -> Iterator[SimpleNamespace]:
     """The build hooks as modules; they import `_report` from their own folder."""
     sys.path.insert(0, str(HOOKS))
@@ -99,6 +121,8 @@ def hooks() -> Iterator[SimpleNamespace]:
                     "glossary",
                     "structured_data",
                     "content_security_policy",
+                    "shared_text",
+                    "outbound_links",
                 )
             }
         )

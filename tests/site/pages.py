@@ -20,6 +20,7 @@ from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
+INCLUDES = ROOT / "includes"
 POSTS = "blog/posts/"
 
 

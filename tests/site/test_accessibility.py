@@ -14,38 +14,16 @@ navigation) is tried under the policy in tests/e2e/test_content_security_policy.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, ConsoleMessage, Playwright, Request
+from playwright.sync_api import Browser, ConsoleMessage, Request
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, RECORD_CSP_VIOLATIONS, WCAG_22_AA
-from tests.e2e.conftest import free_port, running_stack
+from tests.browser import RECORD_CSP_VIOLATIONS, SCHEMES, WCAG_22_AA
 
-# Material's value of data-md-color-scheme for each emulated system preference.
-SCHEMES = {"light": "default", "dark": "slate"}
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_session: Playwright) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing; run `make system-deps`", pytrace=False)
-    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
-        yield browser
-    finally:
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def served(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The built site and the comments service on one port, as `make serve` runs them."""
-    with running_stack(built_site, tmp_path_factory.mktemp("sweep"), free_port()) as stack:
-        yield stack.base_url + "/"
 
 
 def swept_paths(built_site: Path, built_pages: list[Path]) -> list[str]:
@@ -61,12 +39,12 @@ def report(found: list[tuple[str, str]]) -> str:
 
 @pytest.mark.parametrize("palette", sorted(SCHEMES))
 def test_every_page_has_no_wcag_22_aa_violations_and_keeps_the_security_policy(
-    browser: Browser, served: str, built_site: Path, built_pages: list[Path], palette: str
+    browser: Browser, served_site: str, built_site: Path, built_pages: list[Path], palette: str
 ) -> None:
     axe = Axe()
     context = browser.new_context(color_scheme=palette)
     context.add_init_script(RECORD_CSP_VIOLATIONS)
-    ours = urlsplit(served).netloc
+    ours = urlsplit(served_site).netloc
     axe_found: list[tuple[str, str]] = []
     policy_found: list[tuple[str, str]] = []
     here = ""
@@ -85,7 +63,7 @@ def test_every_page_has_no_wcag_22_aa_violations_and_keeps_the_security_policy(
         tab.on("console", console)
         tab.on("request", request)
         for here in paths:  # the listeners above read `here`
-            response = tab.goto(served + here, wait_until="load")
+            response = tab.goto(served_site + here, wait_until="load")
             assert response is not None
             assert response.headers.get("content-security-policy"), f"{here}: sent without a policy"
             # The palette really is the one under test (Material sets it from the preference).

@@ -156,6 +156,14 @@ BROKEN = [
         "citation [@E4] is not in this page's 'sources'",
     ),
     (
+        # Shared text brings its citations; the page must list their sources.
+        "shared-text-cites-a-source-the-page-does-not-list",
+        "about/page.md",
+        page(GOOD_FRONT + "sources: [E1]\n", 'Cited [@E1].\n\n--8<-- "lmt-and-title-law.md"\n'),
+        "docs/about/page.md:14:",
+        "shared text 'lmt-and-title-law.md' cites [@CA3]; add CA3 to this page's 'sources' (line 5)",
+    ),
+    (
         "broken-link",
         "about/page.md",
         page(GOOD_FRONT, "See [the missing page](missing.md).\n"),
@@ -226,6 +234,15 @@ def test_tiny_site_builds_cleanly_before_any_page_is_broken(tmp_path: Path) -> N
     result = build_tiny(site, tmp_path / "out")
     assert result.returncode == 0, result.stdout
     assert "WARNING" not in result.stdout
+
+
+def test_a_handbook_page_needs_no_nav_entry(tmp_path: Path) -> None:
+    # mkdocs.yml's not_in_nav publishes docs/contributing/ outside the nav, on purpose.
+    site = make_tiny_site(tmp_path, {**TINY_DOCS, "contributing/new-guide.md": page(GOOD_FRONT)})
+    result = mkdocs_build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stdout
+    assert "WARNING" not in result.stdout
+    assert (tmp_path / "out" / "contributing" / "new-guide" / "index.html").is_file()
 
 
 @pytest.mark.parametrize(

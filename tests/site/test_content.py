@@ -18,6 +18,7 @@ from tests.site import claims
 from tests.site.html_tree import parse_file
 from tests.site.pages import (
     DOCS,
+    INCLUDES,
     ROOT,
     health_pages,
     load_config,
@@ -102,9 +103,8 @@ def test_health_page_cites_every_listed_source_and_at_least_two(
 ) -> None:
     register = yaml.safe_load((ROOT / "data" / "sources.yml").read_text(encoding="utf-8"))["sources"]
     listed = [str(key) for key in page_meta(relative).get("sources") or []]
-    cited = {
-        match.group("key") for match in hooks.sources.CITE.finditer(split(relative)[1]) if match.group("key")
-    }
+    body = hooks.shared_text.fill(split(relative)[1], [str(INCLUDES)])  # citations in shared text count
+    cited = {match.group("key") for match in hooks.sources.CITE.finditer(body) if match.group("key")}
     assert len(set(listed) & set(register)) >= 2, listed
     assert sorted(set(listed) - cited) == [], "listed in front matter but never cited inline"
 
@@ -165,6 +165,26 @@ def test_page_states_no_corrected_claim_as_fact(relative: str) -> None:
         for finding in claims.stated_as_fact(page_blocks(relative))
     ]
     assert found == []
+
+
+def shared_texts() -> list[str]:
+    """The shared text files pages include (not the files added to every page)."""
+    return sorted(
+        path.name for path in INCLUDES.glob("*.md") if path.name not in {"abbreviations.md", "links.md"}
+    )
+
+
+@pytest.mark.parametrize("name", shared_texts())
+def test_shared_text_states_no_corrected_claim_and_never_calls_therapists_licensed(name: str) -> None:
+    blocks = md_blocks((INCLUDES / name).read_text(encoding="utf-8"))
+    assert [f"{f.phrase!r} in: {f.sentence}" for f in claims.stated_as_fact(blocks)] == []
+    assert claims.calls_therapists_licensed(blocks) == []
+
+
+@pytest.mark.parametrize("name", shared_texts())
+def test_every_shared_text_is_used(name: str) -> None:
+    used = [page for page in source_pages() if f'--8<-- "{name}"' in (DOCS / page).read_text(encoding="utf-8")]
+    assert used, f"includes/{name} is on no page"
 
 
 @pytest.mark.parametrize(

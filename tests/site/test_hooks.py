@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -218,17 +219,33 @@ def test_load_terms_keeps_good_lines_and_reports_the_rest(
     ]
 
 
-def test_render_glossary_sorts_terms_ignoring_case_and_escapes_them(hooks: SimpleNamespace) -> None:
+def test_render_glossary_sorts_terms_by_letter_ignoring_case_and_escapes_them(hooks: SimpleNamespace) -> None:
     html = hooks.glossary.render_glossary(
-        {"sham": "Pretend <treatment>.", "DVT": "A clot.", "CAMTC": "Council."}
+        {"sham": "Pretend <treatment>.", "DVT": "A clot.", "CAMTC": "Council.", "cortisol": "A hormone."}
     )
-    assert html == (
-        '<dl class="sdm-glossary">'
+    sections = html[html.index("</nav>") + len("</nav>") :]
+    assert sections == (
+        '<h2 id="letter-c">C</h2><dl class="sdm-glossary">'
         '<dt id="term-camtc">CAMTC</dt><dd>Council.</dd>'
+        '<dt id="term-cortisol">cortisol</dt><dd>A hormone.</dd>'
+        "</dl>"
+        '<h2 id="letter-d">D</h2><dl class="sdm-glossary">'
         '<dt id="term-dvt">DVT</dt><dd>A clot.</dd>'
+        "</dl>"
+        '<h2 id="letter-s">S</h2><dl class="sdm-glossary">'
         '<dt id="term-sham">sham</dt><dd>Pretend &lt;treatment&gt;.</dd>'
         "</dl>"
     )
+
+
+def test_glossary_jump_list_links_only_letters_that_have_terms(hooks: SimpleNamespace) -> None:
+    html = hooks.glossary.render_glossary({"DVT": "A clot.", "sham": "Pretend.", "5-HT": "A chemical."})
+    jump = html[: html.index("</nav>")]
+    assert re.findall(r'<a href="#(letter-[a-z]+)">', jump) == ["letter-d", "letter-s", "letter-other"]
+    assert re.findall(r'<span class="sdm-az__none">(.)</span>', jump) == [
+        x for x in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if x not in "DS"
+    ]
+    assert '<h2 id="letter-other">#</h2>' in html
 
 
 def test_the_real_abbreviations_file_loads_without_problems(
@@ -243,7 +260,9 @@ def test_the_real_abbreviations_file_has_a_blank_line_between_terms() -> None:
     # Every page gets the file appended; a run of definitions without blank lines is one
     # Markdown block, which the parser reads again, whole, for each definition in it.
     lines = (ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8").splitlines()
-    adjacent = [number + 1 for number in range(1, len(lines)) if lines[number].strip() and lines[number - 1].strip()]
+    adjacent = [
+        number + 1 for number in range(1, len(lines)) if lines[number].strip() and lines[number - 1].strip()
+    ]
     assert adjacent == [], f"add a blank line above line(s) {adjacent} of includes/abbreviations.md"
 
 
@@ -310,3 +329,61 @@ def test_hooks_log_on_the_mkdocs_hooks_logger(
     assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
         ("mkdocs.hooks", logging.WARNING, "docs/x.md:3: something is wrong")
     ]
+
+
+# -- shared text -----------------------------------------------------------------------------
+
+
+def test_shared_text_is_filled_in_with_the_indentation_of_its_line(hooks: SimpleNamespace, tmp_path: Path) -> None:
+    (tmp_path / "fact.md").write_text("First line [@CA3].\n\nSecond paragraph.\n", encoding="utf-8")
+    page = '# Page\n\n--8<-- "fact.md"\n\n??? question "Why?"\n\n    --8<-- "fact.md"\n'
+    assert hooks.shared_text.fill(page, [str(tmp_path)]) == (
+        "# Page\n\nFirst line [@CA3].\n\nSecond paragraph.\n\n"
+        '??? question "Why?"\n\n    First line [@CA3].\n\n    Second paragraph.\n'
+    )
+
+
+def test_shared_text_may_include_shared_text_but_not_itself_forever(
+    hooks: SimpleNamespace, tmp_path: Path
+) -> None:
+    (tmp_path / "outer.md").write_text('Outer.\n\n--8<-- "inner.md"\n', encoding="utf-8")
+    (tmp_path / "inner.md").write_text("Inner.\n", encoding="utf-8")
+    (tmp_path / "loop.md").write_text('Again.\n--8<-- "loop.md"\n', encoding="utf-8")
+    assert hooks.shared_text.fill('--8<-- "outer.md"', [str(tmp_path)]) == "Outer.\n\nInner."
+    looped = hooks.shared_text.fill('--8<-- "loop.md"', [str(tmp_path)])
+    assert looped.count("Again.") == hooks.shared_text.MAX_DEPTH + 1
+
+
+def test_shared_text_leaves_unknown_names_and_the_escaped_form_to_pymdownx(
+    hooks: SimpleNamespace, tmp_path: Path
+) -> None:
+    text = '--8<-- "missing.md"\n;--8<-- "fact.md"\n'
+    (tmp_path / "fact.md").write_text("A fact.\n", encoding="utf-8")
+    assert hooks.shared_text.fill(text, [str(tmp_path)]) == text
+
+
+# -- outbound links ---------------------------------------------------------------------------
+
+
+def test_links_to_other_hosts_are_marked_and_ours_are_not(hooks: SimpleNamespace) -> None:
+    html = (
+        '<p><a href="https://www.camtc.org/Consumers.aspx">camtc.org</a> '
+        '<a href="../safety/">safety</a> <a href="#source-1">[1]</a> '
+        '<a href="http://127.0.0.1:8000/faq/">our FAQ, absolute</a> '
+        '<a class="note" href="http://sdsheriff.net/x.html"><cite>Permit</cite></a> '
+        '<a href="mailto:editor@example.org">email</a></p>'
+    )
+    assert hooks.outbound_links.mark(html, "127.0.0.1:8000") == (
+        '<p><a href="https://www.camtc.org/Consumers.aspx" class="sdm-outbound">camtc.org'
+        '<span class="sdm-visually-hidden"> (another website)</span></a> '
+        '<a href="../safety/">safety</a> <a href="#source-1">[1]</a> '
+        '<a href="http://127.0.0.1:8000/faq/">our FAQ, absolute</a> '
+        '<a class="note sdm-outbound" href="http://sdsheriff.net/x.html"><cite>Permit</cite>'
+        '<span class="sdm-visually-hidden"> (another website)</span></a> '
+        '<a href="mailto:editor@example.org">email</a></p>'
+    )
+
+
+def test_materials_own_buttons_keep_their_label(hooks: SimpleNamespace) -> None:
+    button = '<a href="https://github.com/x/edit/main/docs/faq.md" class="md-content__button md-icon">e</a>'
+    assert hooks.outbound_links.mark(button, "example.org") == button

@@ -35,7 +35,7 @@ nav:
       - evidence/index.md
       - Neck pain: evidence/neck-pain.md   # keep me
 
-  - Site info:
+  - About this site:
       - Privacy: site/privacy.md
 """
 
@@ -137,3 +137,21 @@ def test_new_page_script_starts_an_article_outside_the_nav(
     assert hooks.front_matter.check({**meta, "health": True}, body, source) == []
     # The blog lists posts by date; the nav stays as it was.
     assert (site_copy / "mkdocs.yml").read_text(encoding="utf-8") == config_before
+
+
+def test_new_page_script_starts_a_handbook_page_outside_the_nav(new_page: ModuleType, site_copy: Path) -> None:
+    description = "How editors check a page's links before they hand it over for review."
+    config_before = (site_copy / "mkdocs.yml").read_text(encoding="utf-8")
+    code = new_page.main(
+        ["contributing", "Checking links", "--description", description, "--root", str(site_copy)]
+    )
+    assert code == 0
+    assert (site_copy / "docs" / "contributing" / "checking-links.md").is_file()
+    # The handbook is published outside the reader's nav (not_in_nav), so mkdocs.yml is unchanged.
+    assert (site_copy / "mkdocs.yml").read_text(encoding="utf-8") == config_before
+
+
+@pytest.mark.parametrize("section", ["about", "safety", "evidence", "site"])
+def test_every_nav_section_of_the_script_is_in_the_real_nav(new_page: ModuleType, section: str) -> None:
+    titles = [next(iter(item)) for item in load_config()["nav"] if isinstance(item, dict)]
+    assert new_page.SECTIONS[section] in titles

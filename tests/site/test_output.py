@@ -9,6 +9,7 @@ that applies).
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -22,7 +23,7 @@ from httpx import Response
 from comments_service.app import create_app
 from comments_service.settings import Settings
 from tests.site.html_tree import Element, parse, parse_file
-from tests.site.pages import ROOT, health_pages, load_config, output_path, page_meta, source_pages
+from tests.site.pages import ROOT, health_pages, load_config, nav_files, output_path, page_meta, source_pages
 
 # <link rel> values that name another document rather than load something.
 NAVIGATIONAL_RELS = {"canonical", "alternate", "prev", "next", "author", "license", "help"}
@@ -462,3 +463,153 @@ def test_material_palette_stylesheet_is_replaced_by_the_rules_that_apply(
     assert any("[data-md-color-scheme=slate]{" in rule for rule in rules)
     missing = [rule for rule in rules if rule not in site_css]
     assert not missing, "\n".join(missing)
+
+
+# -- The reader's nav and search leave the editor handbook out --------------------------------
+
+HANDBOOK = "contributing/"
+
+
+def test_handbook_is_published_outside_the_nav(trees: dict[str, Element]) -> None:
+    assert "contributing/index.html" in trees
+    assert not [page for page in nav_files(load_config()["nav"]) if page.startswith(HANDBOOK)]
+    in_nav = {
+        f"{page}: {link.attrs.get('href')}"
+        for page, tree in trees.items()
+        for nav in tree.iter("nav")
+        if {"md-nav", "md-tabs"} & nav.classes()
+        for link in nav.iter("a")
+        if HANDBOOK in link.attrs.get("href", "")
+    }
+    assert not in_nav, sorted(in_nav)
+
+
+def test_handbook_is_not_in_the_search_index(built_site: Path) -> None:
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    locations = [doc["location"] for doc in index["docs"]]
+    assert any(location.startswith("safety/finding-a-therapist/") for location in locations)
+    assert not [location for location in locations if location.startswith(HANDBOOK)]
+    # "Components cheat sheet" was a result for CAMTC; now only reader pages are.
+    camtc = {doc["location"].split("#")[0] for doc in index["docs"] if "CAMTC" in doc["title"] + doc["text"]}
+    assert camtc
+    assert not [location for location in camtc if location.startswith(HANDBOOK)]
+
+
+def test_about_this_site_leads_the_footer_and_has_its_own_tab(trees: dict[str, Element]) -> None:
+    for page, tree in trees.items():
+        footer = next(nav for nav in tree.iter("nav") if "sdm-footer-links" in nav.classes())
+        first = next(footer.iter("a"))
+        assert first.text() == "About this site", page
+        href = first.attrs["href"]  # relative, or from the root on the 404 page
+        target = href.strip("/") if href.startswith("/") else posixpath.join(posixpath.dirname(page), href)
+        assert posixpath.normpath(target) == "site", page
+    tabs = [link.text() for nav in trees["index.html"].iter("nav") if "md-tabs" in nav.classes() for link in nav.iter("a")]
+    assert tabs == [
+        "Home",
+        "Is it right for me?",
+        "Is it safe?",
+        "Who can I see?",
+        "What does the research say?",
+        "Articles",
+        "FAQ",
+        "Glossary",
+        "About this site",
+    ]
+
+
+# -- Pages that let the reader act -----------------------------------------------------------------
+
+
+def article(tree: Element) -> Element:
+    """The page's content area (Material's content block: the text, or the list of articles)."""
+    return next(e for e in tree.iter("div") if e.attrs.get("data-md-component") == "content")
+
+
+def unlinked_text(root: Element, skip: tuple[str, ...] = ("a", "code", "pre", "script", "style")) -> list[str]:
+    """Text that is not inside a link (or code): what a reader cannot click. A source's host
+    name after its link (sdm-host, "camtc.org") labels that link, so it is left out too."""
+    found: list[str] = []
+    for child in root.children:
+        if isinstance(child, str):
+            found.append(child)
+        elif child.tag not in skip and "sdm-host" not in child.classes():
+            found += unlinked_text(child, skip)
+    return found
+
+
+def test_care_card_only_and_always_on_health_pages(trees: dict[str, Element]) -> None:
+    health = {output_path(page) for page in health_pages()}
+    assert {"index.html", "faq/index.html", "safety/index.html", "evidence/neck-pain/index.html"} <= health
+    assert "site/index.html" not in health
+    for page, tree in trees.items():
+        cards = [s for s in article(tree).iter("section") if "sdm-care" in s.classes()]
+        assert len(cards) == (1 if page in health else 0), page
+
+
+@pytest.mark.parametrize("source", health_pages())
+def test_health_page_says_when_to_get_help_before_its_sources(
+    trees: dict[str, Element], built_site: Path, source: str
+) -> None:
+    built = output_path(source)
+    body = article(trees[built])
+    card = next(s for s in body.iter("section") if "sdm-care" in s.classes())
+    assert [h.text() for h in card.iter("h2")] == ["When to get help"]
+    parts = [h.text() for h in card.iter("h3")]
+    assert parts[0].startswith("Call 911") and "clinician" in parts[1]
+    # It comes before the Sources heading, and the table of contents lists it.
+    order = [h.attrs.get("id") for h in body.iter("h2")]
+    assert order.index("sdm-care-title") == order.index("sources") - 1
+    assert any(a.attrs.get("href") == "#sdm-care-title" for a in trees[built].iter("a"))
+    # Its link leads to the safety page's warning signs, which exist.
+    (link,) = [a.attrs["href"] for a in card.iter("a")]
+    target, _, anchor = link.partition("#")
+    resolved = (built_site / built).parent.joinpath(target, "index.html").resolve()
+    assert resolved == (built_site / "safety/index.html").resolve()
+    assert any(h.attrs.get("id") == anchor for h in trees["safety/index.html"].iter("h2"))
+
+
+def test_every_camtc_org_mention_is_a_link_to_camtc(trees: dict[str, Element]) -> None:
+    plain = {
+        f"{page}: ...{text.strip()[:60]}"
+        for page, tree in trees.items()
+        for text in unlinked_text(article(tree))
+        if "camtc.org" in text.lower()
+    }
+    assert not plain, sorted(plain)
+    links = [
+        a
+        for tree in trees.values()
+        for a in article(tree).iter("a")
+        if "camtc.org" in a.text().lower() and not a.attrs.get("href", "").startswith("#")
+    ]
+    assert len(links) >= 8
+    assert {urlsplit(a.attrs["href"]).netloc for a in links} == {"www.camtc.org"}
+
+
+def test_the_camtc_link_check_catches_a_plain_mention() -> None:
+    from tests.site.html_tree import parse
+
+    tree = parse(
+        '<p>Search <a href="https://www.camtc.org/">camtc.org</a> or type camtc.org <code>camtc.org</code>'
+        '<span class="sdm-host">camtc.org</span></p>'
+    )
+    assert [t for t in unlinked_text(tree) if "camtc.org" in t] == [" or type camtc.org "]
+
+
+def test_links_to_other_websites_are_marked_and_ours_are_not(trees: dict[str, Element], site_url: str) -> None:
+    host = urlsplit(site_url).netloc
+    wrong: list[str] = []
+    outbound = 0
+    for page, tree in trees.items():
+        for link in article(tree).iter("a"):
+            href = link.attrs.get("href", "")
+            marked = "sdm-outbound" in link.classes()
+            hidden = [s.text() for s in link.iter("span") if "sdm-visually-hidden" in s.classes()]
+            if urlsplit(href).scheme in {"http", "https"} and urlsplit(href).netloc != host:
+                outbound += 1
+                if not marked or hidden != ["(another website)"] or link.attrs.get("target"):
+                    wrong.append(f"{page}: {href} is not marked (or opens a new tab)")
+            elif marked or hidden:
+                wrong.append(f"{page}: {href} is ours but marked as another website")
+    assert outbound > 100
+    assert not wrong, wrong[:20]
