@@ -196,7 +196,10 @@ BROKEN = [
         # Grade C (commentary) may report a view, never state a health fact.
         "commentary-stated-as-fact",
         "health/checked.md",
-        page(GOOD_FRONT + "sources: [E1, C1]\n", "Massage helps some people [@E1]. Extra water does nothing [@C1].\n"),
+        page(
+            GOOD_FRONT + "sources: [E1, C1]\n",
+            "Massage helps some people [@E1]. Extra water does nothing [@C1].\n",
+        ),
         "docs/health/checked.md:12:",
         "[@C1] is grade C (commentary): say whose view it is",
     ),

@@ -183,7 +183,9 @@ def test_shared_text_states_no_corrected_claim_and_never_calls_therapists_licens
 
 @pytest.mark.parametrize("name", shared_texts())
 def test_every_shared_text_is_used(name: str) -> None:
-    used = [page for page in source_pages() if f'--8<-- "{name}"' in (DOCS / page).read_text(encoding="utf-8")]
+    used = [
+        page for page in source_pages() if f'--8<-- "{name}"' in (DOCS / page).read_text(encoding="utf-8")
+    ]
     assert used, f"includes/{name} is on no page"
 
 

@@ -54,7 +54,9 @@ def test_policy_names_exactly_the_inline_scripts_of_the_built_pages(
     assert document["inline_script_hashes"] == sorted(runnable)
     assert directives(str(document["content_security_policy"]))["script-src"] == ["'self'", *sorted(runnable)]
     # Ours among them: the search holder on every page, the comments loader on articles.
-    lazy_search = (ROOT / "overrides/assets/javascripts/lazy-search.js").read_text(encoding="utf-8").rstrip("\n")
+    lazy_search = (
+        (ROOT / "overrides/assets/javascripts/lazy-search.js").read_text(encoding="utf-8").rstrip("\n")
+    )
     assert sha256_source(lazy_search) in runnable
     assert len(runnable) >= 5
     assert data  # JSON-LD and Material's config: present, and never hashed
@@ -142,7 +144,9 @@ def nginx_blocks(conf: str) -> dict[str, str]:
 def test_nginx_sends_the_built_policy_with_the_site_and_never_serves_the_files(built_site: Path) -> None:
     include = (built_site / "_headers/nginx.conf").read_text(encoding="utf-8")
     maps = dict(re.findall(r"^map \$sent_http_content_type (\$\w+) \{\n(.*?)^\}", include, re.M | re.S))
-    values = {name: dict(re.findall(r'^\s*"?([^"\s]+)"? "(.*)";$', body, re.M)) for name, body in maps.items()}
+    values = {
+        name: dict(re.findall(r'^\s*"?([^"\s]+)"? "(.*)";$', body, re.M)) for name, body in maps.items()
+    }
     policy = built_policy(built_site)["content_security_policy"]
     assert values == {
         "$site_content_security_policy": {"~^text/html": policy, "default": ""},

@@ -41,7 +41,9 @@ def test_commentary_that_says_whose_view_it_is_passes(hooks: SimpleNamespace, se
 
 def test_commentary_stated_as_fact_is_reported_at_its_line(hooks: SimpleNamespace) -> None:
     found = check(hooks, "# Page\n\nA finding [@A1].\n\nExtra water flushes nothing out [@C1].\n")
-    assert [(line, message.split(":")[0]) for line, message in found] == [(5, "[@C1] is grade C (commentary)")]
+    assert [(line, message.split(":")[0]) for line, message in found] == [
+        (5, "[@C1] is grade C (commentary)")
+    ]
 
 
 def test_attribution_counts_only_in_the_citations_own_sentence(hooks: SimpleNamespace) -> None:
@@ -50,7 +52,10 @@ def test_attribution_counts_only_in_the_citations_own_sentence(hooks: SimpleName
 
 
 def test_a_wrapped_paragraph_is_read_as_one_sentence(hooks: SimpleNamespace) -> None:
-    markdown = "# Page\n\nA finding [@A1]. The science website\nPainScience.com says there is no reason\nto drink more [@C1].\n"
+    markdown = (
+        "# Page\n\nA finding [@A1]. The science website\n"
+        "PainScience.com says there is no reason\nto drink more [@C1].\n"
+    )
     assert check(hooks, markdown) == []
 
 
@@ -60,7 +65,10 @@ def test_a_table_cell_is_its_own_sentence(hooks: SimpleNamespace) -> None:
 
 
 def test_a_health_section_without_a_grade_a_source_is_reported_at_its_heading(hooks: SimpleNamespace) -> None:
-    markdown = "# Page\n\nIntro [@A1].\n\n## Water\n\nDrinking water is optional [@B1].\n\n## Pain\n\nShort-term [@A1].\n"
+    markdown = (
+        "# Page\n\nIntro [@A1].\n\n## Water\n\nDrinking water is optional [@B1].\n\n"
+        "## Pain\n\nShort-term [@A1].\n"
+    )
     assert check(hooks, markdown) == [
         (5, "section 'Water' cites no grade A source (B1 (B)); back its health facts with a grade A "
          "source, or say whose statement each cited sentence is")
@@ -73,13 +81,17 @@ def test_a_section_of_attributed_statements_needs_no_grade_a_source(hooks: Simpl
 
 
 def test_a_section_citing_only_law_or_insurance_sources_is_left_to_editors(hooks: SimpleNamespace) -> None:
-    markdown = "# Page\n\n## Reviews\n\nAn FTC rule bans fake reviews [@LAW]. A clinic says plans vary [@MONEY].\n"
+    markdown = (
+        "# Page\n\n## Reviews\n\nAn FTC rule bans fake reviews [@LAW]. A clinic says plans vary [@MONEY].\n"
+    )
     assert check(hooks, markdown) == []
 
 
 def test_the_text_before_the_first_section_is_checked_too(hooks: SimpleNamespace) -> None:
     found = check(hooks, "# Page\n\nDrinking water is optional [@B1].\n\n## Pain\n\nShort-term [@A1].\n")
-    assert [(line, message.split(" cites")[0]) for line, message in found] == [(1, "section 'the top of the page'")]
+    assert [(line, message.split(" cites")[0]) for line, message in found] == [
+        (1, "section 'the top of the page'")
+    ]
 
 
 def test_headings_inside_code_fences_are_not_sections(hooks: SimpleNamespace) -> None:

@@ -334,7 +334,9 @@ def test_hooks_log_on_the_mkdocs_hooks_logger(
 # -- shared text -----------------------------------------------------------------------------
 
 
-def test_shared_text_is_filled_in_with_the_indentation_of_its_line(hooks: SimpleNamespace, tmp_path: Path) -> None:
+def test_shared_text_is_filled_in_with_the_indentation_of_its_line(
+    hooks: SimpleNamespace, tmp_path: Path
+) -> None:
     (tmp_path / "fact.md").write_text("First line [@CA3].\n\nSecond paragraph.\n", encoding="utf-8")
     page = '# Page\n\n--8<-- "fact.md"\n\n??? question "Why?"\n\n    --8<-- "fact.md"\n'
     assert hooks.shared_text.fill(page, [str(tmp_path)]) == (

@@ -139,7 +139,9 @@ def test_new_page_script_starts_an_article_outside_the_nav(
     assert (site_copy / "mkdocs.yml").read_text(encoding="utf-8") == config_before
 
 
-def test_new_page_script_starts_a_handbook_page_outside_the_nav(new_page: ModuleType, site_copy: Path) -> None:
+def test_new_page_script_starts_a_handbook_page_outside_the_nav(
+    new_page: ModuleType, site_copy: Path
+) -> None:
     description = "How editors check a page's links before they hand it over for review."
     config_before = (site_copy / "mkdocs.yml").read_text(encoding="utf-8")
     code = new_page.main(

@@ -503,7 +503,12 @@ def test_about_this_site_leads_the_footer_and_has_its_own_tab(trees: dict[str, E
         href = first.attrs["href"]  # relative, or from the root on the 404 page
         target = href.strip("/") if href.startswith("/") else posixpath.join(posixpath.dirname(page), href)
         assert posixpath.normpath(target) == "site", page
-    tabs = [link.text() for nav in trees["index.html"].iter("nav") if "md-tabs" in nav.classes() for link in nav.iter("a")]
+    tabs = [
+        link.text()
+        for nav in trees["index.html"].iter("nav")
+        if "md-tabs" in nav.classes()
+        for link in nav.iter("a")
+    ]
     assert tabs == [
         "Home",
         "Is it right for me?",
@@ -525,7 +530,9 @@ def article(tree: Element) -> Element:
     return next(e for e in tree.iter("div") if e.attrs.get("data-md-component") == "content")
 
 
-def unlinked_text(root: Element, skip: tuple[str, ...] = ("a", "code", "pre", "script", "style")) -> list[str]:
+def unlinked_text(
+    root: Element, skip: tuple[str, ...] = ("a", "code", "pre", "script", "style")
+) -> list[str]:
     """Text that is not inside a link (or code): what a reader cannot click. A source's host
     name after its link (sdm-host, "camtc.org") labels that link, so it is left out too."""
     found: list[str] = []
@@ -555,7 +562,8 @@ def test_health_page_says_when_to_get_help_before_its_sources(
     card = next(s for s in body.iter("section") if "sdm-care" in s.classes())
     assert [h.text() for h in card.iter("h2")] == ["When to get help"]
     parts = [h.text() for h in card.iter("h3")]
-    assert parts[0].startswith("Call 911") and "clinician" in parts[1]
+    assert parts[0].startswith("Call 911")
+    assert "clinician" in parts[1]
     # It comes before the Sources heading, and the table of contents lists it.
     order = [h.attrs.get("id") for h in body.iter("h2")]
     assert order.index("sdm-care-title") == order.index("sources") - 1
@@ -596,7 +604,9 @@ def test_the_camtc_link_check_catches_a_plain_mention() -> None:
     assert [t for t in unlinked_text(tree) if "camtc.org" in t] == [" or type camtc.org "]
 
 
-def test_links_to_other_websites_are_marked_and_ours_are_not(trees: dict[str, Element], site_url: str) -> None:
+def test_links_to_other_websites_are_marked_and_ours_are_not(
+    trees: dict[str, Element], site_url: str
+) -> None:
     host = urlsplit(site_url).netloc
     wrong: list[str] = []
     outbound = 0

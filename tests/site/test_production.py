@@ -125,7 +125,9 @@ def test_the_contact_address_comes_from_its_one_setting(production_site: Path) -
         for path in [*html_pages(production_site), production_site / "search/search_index.json"]
     }
     assert not [name for name, text in texts.items() if "editor@example.org" in text]
-    linked = [name for name, text in texts.items() if 'href="mailto:someone@real.example">someone@real' in text]
+    linked = [
+        name for name, text in texts.items() if 'href="mailto:someone@real.example">someone@real' in text
+    ]
     assert {"site/disclaimer/index.html", "site/privacy/index.html"} <= set(linked)
     # The placeholder is filled in everywhere but in the handbook's code, which shows it.
     left = [name for name, text in texts.items() if text.count("{{contact_email}}")]

@@ -26,7 +26,8 @@ MEASURE = """
   const article = document.querySelector(".md-content article");
   const width = document.documentElement.clientWidth;
   const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-    (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
+    (el.className && typeof el.className === "string"
+      ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
     ' "' + (el.textContent || "").trim().slice(0, 40) + '"';
   const size = (el) => parseFloat(getComputedStyle(el).fontSize);
   const weight = (el) => parseInt(getComputedStyle(el).fontWeight, 10);

@@ -137,9 +137,18 @@ def test_a_publisher_missing_from_the_allow_list_is_refused(hooks: SimpleNamespa
     ("first", "second"),
     [
         ({"url": "https://www.camtc.org/FAQ.aspx"}, {"url": "http://camtc.org/FAQ.aspx/"}),
-        ({"url": "https://doi.org/10.1002/14651858.CD001929.pub3"}, {"url": "http://dx.doi.org/10.1002/14651858.cd001929.PUB3"}),
-        ({"url": "https://doi.org/10.1097/MD.0000000000023192"}, {"url": "https://pmc.ncbi.nlm.nih.gov/articles/PMC7717855", "doi": "10.1097/md.0000000000023192"}),
-        ({"url": "https://a.example/x", "doi": "doi:10.1000/ABC"}, {"url": "https://b.example/y", "doi": "10.1000/abc"}),
+        (
+            {"url": "https://doi.org/10.1002/14651858.CD001929.pub3"},
+            {"url": "http://dx.doi.org/10.1002/14651858.cd001929.PUB3"},
+        ),
+        (
+            {"url": "https://doi.org/10.1097/MD.0000000000023192"},
+            {"url": "https://pmc.ncbi.nlm.nih.gov/articles/PMC7717855", "doi": "10.1097/md.0000000000023192"},
+        ),
+        (
+            {"url": "https://a.example/x", "doi": "doi:10.1000/ABC"},
+            {"url": "https://b.example/y", "doi": "10.1000/abc"},
+        ),
     ],
 )  # fmt: skip
 def test_the_same_page_or_doi_under_two_keys_is_found(
@@ -238,7 +247,8 @@ EXTRA_ENTRIES = {
     "duplicate-doi": (
         "  ZZ1:\n    group: evidence\n    author: Furlan et al.\n    title: PubMed record\n"
         "    publisher: Cochrane Database of Systematic Reviews\n    year: 2015\n"
-        "    url: https://pubmed.ncbi.nlm.nih.gov/26329399/\n    doi: 10.1002/14651858.CD001929.PUB3\n    grade: A\n",
+        "    url: https://pubmed.ncbi.nlm.nih.gov/26329399/\n"
+        "    doi: 10.1002/14651858.CD001929.PUB3\n    grade: A\n",
         "ZZ1: same DOI 10.1002/14651858.cd001929.pub3 as E4",
     ),
 }

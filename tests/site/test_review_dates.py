@@ -79,10 +79,15 @@ def test_next_review_is_a_known_field_and_may_bring_the_review_forward(hooks: Si
         ("soon", "'next_review' is 'soon', not a date; write it as YYYY-MM-DD"),
         (dt.date(2026, 11, 1), "'next_review' is 2026-11-01; it must come after last_reviewed (2026-11-01)"),
         (dt.date(2026, 10, 1), "it must come after last_reviewed"),
-        (dt.date(2027, 11, 2), "more than 12 months after last_reviewed; every page is reviewed at least yearly"),
+        (
+            dt.date(2027, 11, 2),
+            "more than 12 months after last_reviewed; every page is reviewed at least yearly",
+        ),
     ],
 )
-def test_a_bad_next_review_is_reported_at_its_line(hooks: SimpleNamespace, value: object, phrase: str) -> None:
+def test_a_bad_next_review_is_reported_at_its_line(
+    hooks: SimpleNamespace, value: object, phrase: str
+) -> None:
     source = "---\ntitle: Neck pain\ndescription: x\nlast_reviewed: 2026-11-01\nnext_review: x\n---\n"
     found = hooks.front_matter.check({**GOOD, "next_review": value}, "", source)
     assert any(line == 5 and phrase in message for line, message in found), found
@@ -110,10 +115,14 @@ def test_a_page_past_its_review_date_fails_the_strict_build_with_file_and_line(t
 
 
 def test_a_written_next_review_is_enforced_at_its_own_line(tmp_path: Path) -> None:
-    front = f'title: A page\ndescription: "{DESCRIPTION}"\nlast_reviewed: 2026-11-01\nnext_review: 2027-02-01\n'
+    front = (
+        f'title: A page\ndescription: "{DESCRIPTION}"\nlast_reviewed: 2026-11-01\nnext_review: 2027-02-01\n'
+    )
     code, output = build(tmp_path, "2027-03-01", {"about/page.md": page(front)})
     assert code == 1, output
-    assert "docs/about/page.md:5: review overdue: the next review was due on 2027-02-01, 28 days ago" in output
+    assert (
+        "docs/about/page.md:5: review overdue: the next review was due on 2027-02-01, 28 days ago" in output
+    )
     assert "docs/index.md" not in output  # the others are due in November
 
 
@@ -142,11 +151,15 @@ def test_a_bad_review_today_stops_the_build_with_its_reason(tmp_path: Path) -> N
 
 
 def test_the_page_shows_last_reviewed_and_next_review_due(tmp_path: Path) -> None:
-    front = f'title: A page\ndescription: "{DESCRIPTION}"\nlast_reviewed: 2026-11-01\nnext_review: 2027-05-01\n'
+    front = (
+        f'title: A page\ndescription: "{DESCRIPTION}"\nlast_reviewed: 2026-11-01\nnext_review: 2027-05-01\n'
+    )
     code, output = build(tmp_path, "2026-12-01", {"about/page.md": page(front)})
     assert code == 0, output
     for built, due in (("about/page/index.html", "2027-05-01"), ("index.html", "2027-11-01")):
-        review = next(e for e in parse_file(tmp_path / "out" / built).iter("aside") if "sdm-review" in e.classes())
+        review = next(
+            e for e in parse_file(tmp_path / "out" / built).iter("aside") if "sdm-review" in e.classes()
+        )
         assert "Next review due:" in review.text()
         assert [t.attrs.get("datetime") for t in review.iter("time")] == ["2026-11-01", due]
 
