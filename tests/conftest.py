@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from comments_service.app import create_app
-from comments_service.settings import Settings
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
 from tests import postgres
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,10 +32,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from comments_service.app import create_app
-from comments_service.guard import FullWindows, Limit, Refused, check_rate
-from comments_service.models import Base
-from comments_service.settings import Settings
+from comments_service.core.errors import Refused
+from comments_service.core.guard import FullWindows, Limit, check_rate
+from comments_service.core.models import Base
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
 from tests.reliability.service import (
     ROOT,
     SECRET,

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from comments_service.settings import Settings
+from comments_service.infra.settings import Settings
 from tests.reliability.service import COMMENTS, environment, write_pages
 
 ROUNDS = 4

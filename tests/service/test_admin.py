@@ -18,11 +18,11 @@ from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from comments_service import auth
-from comments_service.app import create_app
-from comments_service.db import write_session
-from comments_service.models import Comment, RateCounter
-from comments_service.security import Signer
+from comments_service.core import auth
+from comments_service.core.models import Comment, RateCounter
+from comments_service.core.tokens import Signer
+from comments_service.infra.database import write_session
+from comments_service.web.app_factory import create_app
 from tests.service.helpers import post
 
 PASSWORD = "correct horse battery staple"
@@ -31,7 +31,7 @@ SECRET = "test-secret-key"  # the conftest settings' secret_key
 
 
 def set_password(client: TestClient, password: str = PASSWORD) -> None:
-    with write_session(client.app.state.services.sessions) as session:
+    with write_session(client.app.state.database.sessions) as session:
         auth.set_password(session, password)
 
 
@@ -59,7 +59,7 @@ def held(client: TestClient, text: str = "Please check my comment.") -> int:
 
 
 def state_of(client: TestClient, comment_id: int) -> str | None:
-    with client.app.state.services.sessions() as session:
+    with client.app.state.database.sessions() as session:
         comment = session.get(Comment, comment_id)
         return None if comment is None else comment.state.value
 
@@ -205,7 +205,7 @@ def test_parallel_wrong_passwords_are_checked_and_counted_exactly_up_to_the_limi
         codes = sorted(pool.map(attempt, range(20)))
     assert codes == [403] * 5 + [429] * 15
     assert len(checked) == 5
-    with client.app.state.services.sessions() as session:
+    with client.app.state.database.sessions() as session:
         counted = session.scalars(select(RateCounter).where(RateCounter.window == auth.ATTEMPTS)).all()
         locks = session.scalars(select(RateCounter).where(RateCounter.window == auth.LOCK)).all()
     assert sorted(row.count for row in counted) == [5, 5]  # the client, and everyone's budget

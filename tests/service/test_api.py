@@ -22,11 +22,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from comments_service import moderation, posting
-from comments_service.db import write_session
-from comments_service.models import Comment
-from comments_service.security import Signer
-from comments_service.settings import Settings
+from comments_service.core import moderation, posting
+from comments_service.core.models import Comment
+from comments_service.core.tokens import Signer
+from comments_service.infra.database import write_session
+from comments_service.infra.settings import Settings
 from tests.service.helpers import form_token, post
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -48,12 +48,12 @@ def shown(
 
 def approve(client: TestClient, comment_id: int) -> None:
     """What a moderator's "approve" does, through the same rules module the admin pages use."""
-    with write_session(client.app.state.services.sessions) as session:
+    with write_session(client.app.state.database.sessions) as session:
         moderation.approve(session, session.get(Comment, comment_id))
 
 
 def stored(client: TestClient) -> int:
-    with client.app.state.services.sessions() as session:
+    with client.app.state.database.sessions() as session:
         return int(session.scalar(select(func.count(Comment.id))) or 0)
 
 
@@ -162,14 +162,14 @@ def test_an_expired_author_token_no_longer_skips_moderation(
     client = make_client(moderation="first-time", author_token_days=30)
     comment_id, _ = approved_author(client)
     old = old_author_token(monkeypatch, days=31)
-    with write_session(client.app.state.services.sessions) as session:
+    with write_session(client.app.state.database.sessions) as session:
         session.get(Comment, comment_id).author_token_hash = hashlib.sha256(old.encode()).hexdigest()
     posted = post(client, "Posted with a month-old token.", token=old)
     assert posted.status_code == 202  # moderated again, as a newcomer
     assert posted.json()["token"] != old  # a new token replaces it
     # Within its 30 days, the same kind of token still goes straight through.
     recent = old_author_token(monkeypatch, days=29)
-    with write_session(client.app.state.services.sessions) as session:
+    with write_session(client.app.state.database.sessions) as session:
         session.get(Comment, comment_id).author_token_hash = hashlib.sha256(recent.encode()).hexdigest()
     assert post(client, "Posted with a recent token.", token=recent).status_code == 201
 
@@ -180,7 +180,7 @@ def test_an_expired_author_token_shows_and_changes_nothing(
     client = make_client(author_token_days=1)
     posted = post(client, "Waiting for a moderator.").json()
     old = old_author_token(monkeypatch, days=2)
-    with write_session(client.app.state.services.sessions) as session:
+    with write_session(client.app.state.database.sessions) as session:
         session.get(Comment, posted["comment"]["id"]).author_token_hash = hashlib.sha256(
             old.encode()
         ).hexdigest()
@@ -511,7 +511,7 @@ def test_text_of_a_deleted_comment_can_be_posted_again(make_client: MakeClient) 
 
 
 def test_retitled_page_shows_its_new_title(client: TestClient, pages_file: Path) -> None:
-    client.app.state.services.pages._check_every = 0  # re-read the pages file on every request
+    client.app.state.page_list._check_every = 0  # re-read the pages file on every request
     assert read(client).json()["title"] == "First article"
     pages = json.loads(pages_file.read_text())
     pages["threads"]["articles/first"]["title"] = "First article, revised"

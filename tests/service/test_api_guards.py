@@ -16,11 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from comments_service import guard
-from comments_service.app import create_app
-from comments_service.models import Comment
-from comments_service.security import Signer
-from comments_service.settings import Settings
+from comments_service.core import guard
+from comments_service.core.models import Comment
+from comments_service.core.tokens import Signer
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
 from tests.service.helpers import form_token, post
 
 MakeClient = Callable[..., TestClient]
@@ -53,7 +53,7 @@ def peer_client(make_settings: Callable[..., Settings]) -> Iterator[Callable[...
 
 
 def stored(client: TestClient) -> int:
-    with client.app.state.services.sessions() as session:
+    with client.app.state.database.sessions() as session:
         return int(session.scalar(select(func.count(Comment.id))) or 0)
 
 

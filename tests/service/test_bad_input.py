@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from comments_service.models import Comment
+from comments_service.core.models import Comment
 from tests.service.helpers import form_token
 
 JSON = {"Content-Type": "application/json"}
@@ -34,7 +34,7 @@ def open_client(make_client: Callable[..., TestClient]) -> TestClient:
 
 
 def nothing_stored(client: TestClient) -> bool:
-    with client.app.state.services.sessions() as session:
+    with client.app.state.database.sessions() as session:
         rows = int(session.scalar(select(func.count(Comment.id))) or 0)
     thread = client.get("/api/comments", params={"thread": "articles/first"}).json()
     return rows == 0 and thread["comments"] == [] and thread["count"] == 0

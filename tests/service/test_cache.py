@@ -1,4 +1,4 @@
-"""The public-thread cache (cache.PublicThreads): its version check must never stall the event loop.
+"""The public-thread cache (infra/thread_cache.py): its version check must never stall the event loop.
 
 On SQLite the check runs on the event loop itself (it takes microseconds). A database
 that makes readers wait for a writer (a rollback journal, when WAL is not available,
@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
-from comments_service.cache import PublicThreads
-from comments_service.db import make_engine, migrate, session_factory
-from comments_service.pages import PageInfo
-from comments_service.settings import Settings
+from comments_service.core.page_info import PageInfo
+from comments_service.infra.database import Database, make_engine, session_factory
+from comments_service.infra.schema_upgrade import migrate
+from comments_service.infra.settings import Settings
+from comments_service.infra.thread_cache import PublicThreads
 
 PAGE = PageInfo(thread="articles/first", url="/blog/first/", title="First article")
 HOLD = 1.5  # seconds another connection keeps the database locked
@@ -66,7 +67,7 @@ def test_a_database_that_makes_readers_wait_never_freezes_the_event_loop(tmp_pat
     url = f"sqlite:///{database}"
     migrate(url)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-    threads = PublicThreads(engine, session_factory(engine), settings(url))
+    threads = PublicThreads(Database(engine, session_factory(engine)), settings(url))
     try:
         took, worst_lag = asyncio.run(read_while_locked(threads, database))
     finally:
@@ -82,7 +83,7 @@ def wal_threads(tmp_path: Path) -> Any:
     url = f"sqlite:///{tmp_path / 'comments.sqlite3'}"
     migrate(url)
     engine = make_engine(url)
-    threads = PublicThreads(engine, session_factory(engine), settings(url))
+    threads = PublicThreads(Database(engine, session_factory(engine)), settings(url))
     yield threads
     threads.close()
     engine.dispose()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from comments_service.db import make_engine, session_factory, write_session
+from comments_service.infra.database import make_engine, session_factory, write_session
 
 HOLD = """
 import fcntl, os, sys, time

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from comments_service.models import Comment
+from comments_service.core.models import Comment
 from tests.service.helpers import form_token, post
 
 URL = "/api/discussion"
@@ -63,7 +63,7 @@ class Page(HTMLParser):
 
 
 def stored(client: TestClient) -> int:
-    with client.app.state.services.sessions() as session:
+    with client.app.state.database.sessions() as session:
         return int(session.scalar(select(func.count()).select_from(Comment)) or 0)
 
 
@@ -292,5 +292,5 @@ def test_a_parent_that_is_not_an_ascii_number_is_ignored_not_a_crash(client, par
     # "²".isdigit() is true but int("²") raises: such a value must not reach int().
     response = client.post(URL, data=form(client, parent=parent), headers=SAME_ORIGIN, follow_redirects=False)
     assert response.status_code == 303
-    with client.app.state.services.sessions() as session:
+    with client.app.state.database.sessions() as session:
         assert session.scalars(select(Comment.parent_id)).all() == [None]

@@ -1,4 +1,4 @@
-"""The spam guard's functions (comments_service.guard), called directly.
+"""The spam guard's functions (core/guard.py, core/clients.py), called directly.
 
 client_address with and without trusted proxies, the honeypot and form-token
 checks, and the database rate counters with an explicit clock (`now`).
@@ -13,21 +13,22 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from comments_service.db import make_engine, migrate, session_factory
-from comments_service.guard import (
+from comments_service.core.clients import client_address, client_group
+from comments_service.core.errors import Refused
+from comments_service.core.guard import (
     Limit,
-    Refused,
     check_form_token,
     check_honeypot,
     check_rate,
-    client_address,
-    client_group,
     count_form_use,
     forget_old_counters,
 )
-from comments_service.models import RateCounter
-from comments_service.security import Signer, thread_digest
-from comments_service.settings import Settings
+from comments_service.core.models import RateCounter
+from comments_service.core.tokens import Signer, thread_digest
+from comments_service.infra.database import make_engine, session_factory
+from comments_service.infra.schema_upgrade import migrate
+from comments_service.infra.settings import Settings
+from comments_service.web.problems import status_of
 
 SIGNER = Signer("test-secret-key")
 THREAD = "articles/first"
@@ -110,7 +111,7 @@ def test_empty_honeypot_passes(value: str | None) -> None:
 def test_filled_honeypot_is_refused() -> None:
     with pytest.raises(Refused) as refused:
         check_honeypot("https://spam.example")
-    assert (refused.value.status, refused.value.field) == (400, "website")
+    assert (status_of(refused.value), refused.value.field) == (400, "website")
 
 
 def test_form_token_older_than_the_minimum_passes() -> None:
@@ -127,7 +128,7 @@ def test_fresh_form_token_passes_when_there_is_no_minimum(monkeypatch: pytest.Mo
 def test_form_token_younger_than_the_minimum_is_refused_with_a_wait() -> None:
     with pytest.raises(Refused) as refused:
         check_form_token(SIGNER, SIGNER.new_form_token(THREAD), THREAD, 5, 3600)
-    assert (refused.value.status, refused.value.field) == (429, "form_token")
+    assert (status_of(refused.value), refused.value.field) == (429, "form_token")
     assert refused.value.retry_after is not None
     assert 5 <= refused.value.retry_after <= 6
 
@@ -150,7 +151,7 @@ FORGED = {
 def test_missing_or_forged_form_token_is_refused(make_token: Callable[[], str | None]) -> None:
     with pytest.raises(Refused) as refused:
         check_form_token(SIGNER, make_token(), THREAD, 0, 3600)
-    assert (refused.value.status, refused.value.field) == (422, "form_token")
+    assert (status_of(refused.value), refused.value.field) == (422, "form_token")
 
 
 def test_expired_form_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,14 +160,14 @@ def test_expired_form_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         old = SIGNER.new_form_token(THREAD)
     with pytest.raises(Refused) as refused:
         check_form_token(SIGNER, old, THREAD, 0, 3600)
-    assert (refused.value.status, refused.value.field) == (422, "form_token")
+    assert (status_of(refused.value), refused.value.field) == (422, "form_token")
     assert "expired" in refused.value.message
 
 
 def test_a_form_token_for_another_page_is_refused() -> None:
     with pytest.raises(Refused) as refused:
         check_form_token(SIGNER, SIGNER.new_form_token("articles/second"), THREAD, 0, 3600)
-    assert (refused.value.status, refused.value.field) == (422, "form_token")
+    assert (status_of(refused.value), refused.value.field) == (422, "form_token")
     assert "another page" in refused.value.message
 
 
@@ -177,7 +178,7 @@ def test_a_form_token_posts_up_to_its_limit(session: Session) -> None:
         count_form_use(session, token, shown, 3600, 3)
     with pytest.raises(Refused) as refused:
         count_form_use(session, token, shown, 3600, 3)
-    assert (refused.value.status, refused.value.field) == (422, "form_token")
+    assert (status_of(refused.value), refused.value.field) == (422, "form_token")
     count_form_use(session, SIGNER.new_form_token(THREAD), shown, 3600, 3)  # another form: its own count
     for _ in range(10):
         count_form_use(session, token, shown, 3600, 0)  # 0: no limit
@@ -203,7 +204,7 @@ def test_rate_allows_up_to_the_limit_then_refuses(session: Session) -> None:
     check_rate(session, "alice", PER_MINUTE, now=HOUR + 20)
     with pytest.raises(Refused) as refused:
         check_rate(session, "alice", PER_MINUTE, now=HOUR + 30)
-    assert (refused.value.status, refused.value.field) == (429, "rate")
+    assert (status_of(refused.value), refused.value.field) == (429, "rate")
     assert refused.value.retry_after == 31  # until the window ends, rounded up
 
 

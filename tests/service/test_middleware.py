@@ -21,9 +21,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from comments_service.app import create_app
-from comments_service.settings import Settings
-from comments_service.shell import FALLBACK_POLICY
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
+from comments_service.web.page_shell import FALLBACK_POLICY
 from tests.service.test_admin import set_password, sign_in
 
 WARNING = "NOT TRUSTED"

@@ -13,8 +13,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, inspect, text
 
-from comments_service.db import MIGRATIONS, migrate
-from comments_service.models import Base
+from comments_service.core.models import Base
+from comments_service.infra.schema_upgrade import MIGRATIONS, migrate
 
 
 def config(url: str) -> Config:

@@ -1,4 +1,4 @@
-"""The moderation rules (comments_service.moderation) on a real database session.
+"""The moderation rules (core/moderation.py) on a real database session.
 
 Which transitions are allowed, what a new comment starts as in each mode, when the
 thread's version (the read cache key) moves, placeholders, and the queue's order.
@@ -17,12 +17,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from comments_service import moderation, store
-from comments_service.db import make_engine, migrate, session_factory, write_session
-from comments_service.guard import Refused
-from comments_service.models import Comment, State, Thread
-from comments_service.schemas import NewComment
-from comments_service.settings import ModerationMode, Settings
+from comments_service.core import comments, moderation
+from comments_service.core.comment_input import NewComment
+from comments_service.core.errors import NotAllowed, Refused
+from comments_service.core.models import Comment, Thread
+from comments_service.core.states import ModerationMode, State
+from comments_service.infra.database import make_engine, session_factory, write_session
+from comments_service.infra.schema_upgrade import migrate
+from comments_service.infra.settings import Settings
 from tests.service.helpers import post
 
 T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -121,7 +123,7 @@ def test_approve_publishes_and_bumps_the_version(session: Session, thread: Threa
 @pytest.mark.parametrize("start", [State.APPROVED, State.DELETED])
 def test_approve_is_refused_for_approved_or_deleted(session: Session, thread: Thread, start: State) -> None:
     comment = add(session, thread, start)
-    with pytest.raises(moderation.NotAllowed):
+    with pytest.raises(NotAllowed):
         moderation.approve(session, comment)
     assert comment.state is start
     assert version(session, thread) == 1
@@ -146,7 +148,7 @@ def test_rejecting_an_approved_comment_bumps_the_version(session: Session, threa
 @pytest.mark.parametrize("start", [State.REJECTED, State.DELETED])
 def test_reject_is_refused_for_rejected_or_deleted(session: Session, thread: Thread, start: State) -> None:
     comment = add(session, thread, start)
-    with pytest.raises(moderation.NotAllowed):
+    with pytest.raises(NotAllowed):
         moderation.reject(session, comment)
     assert comment.state is start
 
@@ -217,8 +219,8 @@ def test_pending_queue_is_oldest_first_and_pending_only(session: Session, thread
     add(session, thread, State.APPROVED, minutes=1)
     add(session, thread, State.REJECTED, minutes=2)
     middle = add(session, thread, State.PENDING, minutes=10)
-    assert [c.id for c in moderation.pending(session)] == [early.id, middle.id, late.id]
-    assert [c.id for c in moderation.pending(session, limit=2)] == [early.id, middle.id]
+    assert [c.id for c in moderation.in_state(session, State.PENDING, 200)] == [early.id, middle.id, late.id]
+    assert [c.id for c in moderation.in_state(session, State.PENDING, limit=2)] == [early.id, middle.id]
 
 
 @pytest.mark.parametrize(
@@ -238,7 +240,7 @@ def test_apply_runs_the_named_action(
 @pytest.mark.parametrize("action", ["publish", "", "APPROVE", "__init__"])
 def test_apply_refuses_an_unknown_action(session: Session, thread: Thread, action: str) -> None:
     comment = add(session, thread, State.PENDING)
-    with pytest.raises(moderation.NotAllowed):
+    with pytest.raises(NotAllowed):
         moderation.apply(session, comment, action)
     assert comment.state is State.PENDING
 
@@ -290,18 +292,18 @@ def racing(make_client, database_url):  # type: ignore[no-untyped-def]
         pytest.skip("SQLite has one writer at a time: the race needs PostgreSQL")
     client = make_client(moderation="none")
     parent = post(client, "The parent.").json()["comment"]["id"]
-    return client.app.state.services, int(parent), database_url
+    return client.app.state, int(parent), database_url
 
 
 def test_a_reply_acknowledged_while_its_parent_is_deleted_is_kept(racing):
-    svc, parent, url = racing
-    page = svc.pages.get("articles/first")
-    writing = svc.sessions()
+    app, parent, url = racing
+    page = app.page_list.get("articles/first")
+    writing = app.database.sessions()
     writing.begin()
-    reply = store.create(writing, svc.settings, page, _reply(parent, "A reply."), "<p>A reply.</p>", "t")
+    reply = comments.create(writing, app.settings, page, _reply(parent, "A reply."), "<p>A reply.</p>", "t")
 
     def delete_parent() -> None:
-        with write_session(svc.sessions) as session:
+        with write_session(app.database.sessions) as session:
             moderation.delete(session, session.get(Comment, parent))
 
     deleting = threading.Thread(target=delete_parent)
@@ -310,7 +312,7 @@ def test_a_reply_acknowledged_while_its_parent_is_deleted_is_kept(racing):
     writing.commit()  # the reply is acknowledged here
     writing.close()
     deleting.join(timeout=30)
-    with svc.sessions() as session:
+    with app.database.sessions() as session:
         kept = session.get(Comment, reply.id)
         placeholder = session.get(Comment, parent)
         assert kept is not None, "an acknowledged reply vanished with its parent"
@@ -319,17 +321,17 @@ def test_a_reply_acknowledged_while_its_parent_is_deleted_is_kept(racing):
 
 
 def test_a_reply_to_a_comment_being_deleted_waits_and_is_refused_not_lost(racing):
-    svc, parent, url = racing
-    page = svc.pages.get("articles/first")
-    deleting = svc.sessions()
+    app, parent, url = racing
+    page = app.page_list.get("articles/first")
+    deleting = app.database.sessions()
     deleting.begin()
     moderation.delete(deleting, deleting.get(Comment, parent))  # no replies: the row goes
     outcome: list[object] = []
 
     def reply() -> None:
         try:
-            with write_session(svc.sessions) as session:
-                outcome.append(store.create(session, svc.settings, page, _reply(parent, "Late."), "", "t"))
+            with write_session(app.database.sessions) as session:
+                outcome.append(comments.create(session, app.settings, page, _reply(parent, "Late."), "", "t"))
         except Refused as refused:
             outcome.append(refused)
 
@@ -342,5 +344,5 @@ def test_a_reply_to_a_comment_being_deleted_waits_and_is_refused_not_lost(racing
     [refused] = outcome
     assert isinstance(refused, Refused)
     assert refused.field == "parent"
-    with svc.sessions() as session:
+    with app.database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Comment)) == 0

@@ -19,7 +19,7 @@ from aiosmtpd.smtp import Envelope
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from comments_service.models import Comment
+from comments_service.core.models import Comment
 from tests.postgres import free_port
 from tests.service.helpers import post
 
@@ -73,7 +73,7 @@ def mail_client(make_client, smtp) -> Callable[..., TestClient]:  # type: ignore
 
 
 def stored_states(client: TestClient) -> list[str]:
-    with client.app.state.services.sessions() as session:
+    with client.app.state.database.sessions() as session:
         return [state.value for state in session.scalars(select(Comment.state))]
 
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comments_service import rendering
-from comments_service.rendering import ALLOWED_TAGS, MAX_NESTING, Unrenderable, count_links, render
+from comments_service.core import rendering
+from comments_service.core.rendering import ALLOWED_TAGS, MAX_NESTING, Unrenderable, count_links, render
 
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from comments_service.server import REQUEST_SECONDS
+from comments_service.infra.server import REQUEST_SECONDS
 from tests.reliability.service import Service, environment, write_pages
 
 BIG_HEADER = 30 * 1024 * 1024

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from pydantic import Field, ValidationError
 
-from comments_service.security import Signer
-from comments_service.settings import ModerationMode, Settings
+from comments_service.core.states import ModerationMode
+from comments_service.core.tokens import Signer
+from comments_service.infra.settings import Settings
 from tests.conftest import ROOT
 
 ROW = re.compile(r"^\| `COMMENTS_([A-Z0-9_]+)` \| `[^`]*` \| (.+?) \|$", re.MULTILINE)

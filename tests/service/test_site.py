@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from comments_service.app import create_app
-from comments_service.settings import Settings
-from comments_service.site import site_app
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
+from comments_service.web.site_files import site_app
 
 GZIP = {"Accept-Encoding": "gzip"}
 PLAIN = {"Accept-Encoding": "identity"}

@@ -15,12 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
-from comments_service import moderation, transfer
-from comments_service.app import create_app
-from comments_service.db import write_session
-from comments_service.models import Comment
-from comments_service.settings import Settings
-from comments_service.store import as_utc
+from comments_service.core import moderation, transfer
+from comments_service.core.models import Comment
+from comments_service.core.times import as_utc
+from comments_service.infra.database import write_session
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
 from tests.service.helpers import post
 
 
@@ -39,17 +39,17 @@ def held(client: TestClient, text: str, **fields: Any) -> tuple[int, str]:
 
 
 def moderate(client: TestClient, comment_id: int, action: str) -> None:
-    with write_session(client.app.state.services.sessions) as session:
+    with write_session(client.app.state.database.sessions) as session:
         moderation.apply(session, session.get(Comment, comment_id), action)
 
 
 def export(client: TestClient) -> dict[str, Any]:
-    with client.app.state.services.sessions() as session:
+    with client.app.state.database.sessions() as session:
         return transfer.export(session)
 
 
 def import_(client: TestClient, data: dict[str, Any]) -> tuple[int, int]:
-    with write_session(client.app.state.services.sessions) as session:
+    with write_session(client.app.state.database.sessions) as session:
         return transfer.import_(session, data)
 
 
@@ -93,7 +93,7 @@ def test_round_trip_keeps_ids_states_parents_and_order(source, make_client, fres
 
 
 def created_times(client: TestClient) -> list[object]:
-    with client.app.state.services.sessions() as session:
+    with client.app.state.database.sessions() as session:
         return [as_utc(moment) for moment in session.scalars(select(Comment.created_at).order_by(Comment.id))]
 
 
@@ -170,9 +170,9 @@ LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 def test_a_time_in_another_zone_is_stored_and_read_back_as_the_same_moment_in_utc(client):
     moment = dt.datetime(2026, 7, 1, 9, 30, 15, 123456, tzinfo=LOS_ANGELES)  # 16:30:15 UTC
     comment_id, _ = held(client, "Written in California.")
-    with write_session(client.app.state.services.sessions) as session:
+    with write_session(client.app.state.database.sessions) as session:
         session.get(Comment, comment_id).created_at = moment
-    with client.app.state.services.sessions() as session:
+    with client.app.state.database.sessions() as session:
         stored = session.get(Comment, comment_id).created_at
     assert stored == moment
     assert stored.utcoffset() == dt.timedelta(0)
@@ -190,7 +190,7 @@ def test_an_export_from_a_postgresql_session_in_another_zone_imports_into_sqlite
 
     zoned = postgres_server.database() + "?options=-c%20timezone%3DAmerica/Los_Angeles"
     with app(zoned) as source:
-        with source.app.state.services.sessions() as session:
+        with source.app.state.database.sessions() as session:
             assert session.execute(text("SHOW timezone")).scalar() == "America/Los_Angeles"
         before = dt.datetime.now(dt.UTC)
         top, token = held(source, "Posted from a Los Angeles session.")

@@ -23,10 +23,10 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from comments_service import auth
-from comments_service.app import create_app
-from comments_service.db import write_session
-from comments_service.settings import Settings
+from comments_service.core import auth
+from comments_service.infra.database import write_session
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.conftest import free_port, running_stack
 from tests.service.helpers import post
