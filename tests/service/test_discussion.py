@@ -294,3 +294,10 @@ def test_a_parent_that_is_not_an_ascii_number_is_ignored_not_a_crash(client, par
     assert response.status_code == 303
     with client.app.state.database.sessions() as session:
         assert session.scalars(select(Comment.parent_id)).all() == [None]
+
+
+def test_the_form_states_the_limits_the_service_enforces(make_client) -> None:  # type: ignore[no-untyped-def]
+    page = make_client(max_links=5).get("/api/discussion", params={"thread": "articles/first"}).text
+    assert 'maxlength="5000"' in page
+    assert 'maxlength="80"' in page
+    assert "At most 5 links." in page

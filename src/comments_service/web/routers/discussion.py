@@ -18,7 +18,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ...core.comment_input import MAX_ID, THREAD_KEY_MAX_LENGTH, NewComment
+from ...core.comment_input import (
+    EMAIL_MAX_LENGTH,
+    MAX_ID,
+    NAME_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    THREAD_KEY_MAX_LENGTH,
+    NewComment,
+)
 from ...core.comments import reply_refusal
 from ...core.errors import Refused
 from ...core.page_info import PageInfo
@@ -104,7 +111,18 @@ def _show(
         values=form.values,
         errors=form.errors,
         form_token=where.signer.new_form_token(where.page.thread),
+        limits=_limits(where.settings),
     )
+
+
+def _limits(settings: Settings) -> dict[str, int]:
+    """The form's limits, as the widget states them too (mkdocs.yml's extra.comments)."""
+    return {
+        "name_max_length": NAME_MAX_LENGTH,
+        "email_max_length": EMAIL_MAX_LENGTH,
+        "text_max_length": TEXT_MAX_LENGTH,
+        "max_links": settings.max_links,
+    }
 
 
 def _find(comments: list[dict[str, Any]], comment_id: int) -> dict[str, Any] | None:
