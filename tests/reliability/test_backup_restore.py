@@ -30,16 +30,8 @@ from comments_service.infra.schema_upgrade import migrate
 from comments_service.infra.settings import Settings
 from comments_service.web.app_factory import create_app
 from tests import postgres
-from tests.reliability.service import (
-    SECRET,
-    THREADS,
-    cli,
-    comment,
-    environment,
-    form_token,
-    serving,
-    write_pages,
-)
+from tests.harness import THREADS, write_pages
+from tests.reliability.service import SECRET, cli, comment, environment, form_token, serving
 
 COLUMNS = [column.key for column in Comment.__table__.columns]
 

@@ -19,15 +19,8 @@ import httpx
 import pytest
 
 from comments_service.infra import page_list
-from tests.reliability.service import (
-    THREADS,
-    comment,
-    environment,
-    export,
-    serving,
-    stored_texts,
-    write_pages,
-)
+from tests.harness import THREADS, write_pages
+from tests.reliability.service import comment, environment, export, serving, stored_texts
 
 CLIENTS = 16
 POSTS = 300

@@ -40,7 +40,8 @@ from comments_service.core.tokens import Signer
 from comments_service.infra.database import Database, write_session
 from comments_service.infra.settings import Settings
 from comments_service.web.app_factory import create_app
-from tests.reliability.service import SECRET, THREADS, write_pages
+from tests.harness import THREADS, write_pages
+from tests.reliability.service import SECRET
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 TOKEN_HEADER = "X-Comment-Token"

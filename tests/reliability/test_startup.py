@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 
 from comments_service.infra.settings import Settings
-from tests.reliability.service import COMMENTS, environment, write_pages
+from tests.harness import write_pages
+from tests.reliability.service import COMMENTS, environment
 
 ROUNDS = 4
 WATCHERS = 1  # more busy watchers leave the racers less of the 2 cores to race on

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from comments_service.core.models import Comment
-from tests.postgres import free_port
+from tests.harness import free_port
 from tests.service.helpers import post
 
 MODERATORS = ["mod@example.org", "second@example.org"]

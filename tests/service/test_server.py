@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from comments_service.infra.server import REQUEST_SECONDS
-from tests.reliability.service import Service, environment, write_pages
+from tests.harness import write_pages
+from tests.reliability.service import Service, environment
 
 BIG_HEADER = 30 * 1024 * 1024
 BIG_CLIENTS = 10

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.service import COMMENTS, Service, environment, write_pages
+from tests.harness import write_pages
+from tests.reliability.service import COMMENTS, Service, environment
 
 
 @pytest.fixture

@@ -28,7 +28,8 @@ from comments_service.infra.database import write_session
 from comments_service.infra.settings import Settings
 from comments_service.web.app_factory import create_app
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.conftest import free_port, running_stack
+from tests.e2e.conftest import running_stack
+from tests.harness import free_port
 from tests.service.helpers import post
 from tests.site.pages import ROOT
 
