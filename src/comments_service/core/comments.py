@@ -123,10 +123,10 @@ def thread_id_for(session: Session, page: PageInfo, bump: bool) -> int:
 
 
 @functools.cache
-def _thread_upsert(dialect_name: str, bump: bool) -> ReturningInsert[tuple[int]]:
+def _thread_upsert(dialect_name: str, bump: bool) -> ReturningInsert[int]:
     """Built once per database kind: building the statement costs more than running it."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    insert = dialect.insert(Thread).values(
+    insert_into = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    insert = insert_into(Thread).values(
         key=bindparam("key"),
         title=bindparam("title"),
         url=bindparam("url"),

@@ -30,6 +30,7 @@ MAX_CONNECTIONS = 1000
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a size limit on request heads and a time limit on requests."""
 
+    # uvicorn's own signature, which narrows asyncio.Protocol's (its ignore is repeated here).
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._in_head = True
@@ -68,8 +69,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._deadline = self.loop.call_later(REQUEST_SECONDS, self._too_slow)
 
     def _disarm(self) -> None:
-        if getattr(self, "_deadline", None) is not None:
-            self._deadline.cancel()  # type: ignore[union-attr]
+        deadline: asyncio.TimerHandle | None = getattr(self, "_deadline", None)  # None before the first _arm
+        if deadline is not None:
+            deadline.cancel()
             self._deadline = None
 
     def _too_slow(self) -> None:

@@ -35,4 +35,5 @@ def atom(public_url: str, page: PageInfo, comments: list[Comment]) -> bytes:
         ET.SubElement(entry, "published").text = iso(comment.created_at)
         ET.SubElement(ET.SubElement(entry, "author"), "name").text = comment.name
         ET.SubElement(entry, "content", type="html").text = comment.html
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
