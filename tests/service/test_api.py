@@ -584,7 +584,7 @@ def test_compressed_and_plain_bodies_have_different_etags(make_client: MakeClien
 def test_at_most_two_posts_are_written_at_once(
     make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """More posting threads would only contend for the one write lock (Services.posters)."""
+    """More posting threads would only contend for the one write lock (app_factory.POSTING_THREADS)."""
     client = make_client(rate_per_minute=0, rate_per_hour=0)
     running, most = 0, 0
     lock = threading.Lock()

@@ -18,7 +18,7 @@ from comments_service.infra.schema_upgrade import MIGRATIONS, migrate
 
 
 def config(url: str) -> Config:
-    """The same Alembic configuration the service builds in db.migrate."""
+    """The same Alembic configuration the service builds in schema_upgrade.migrate."""
     alembic_config = Config()
     alembic_config.set_main_option("script_location", str(MIGRATIONS))
     alembic_config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))

@@ -1,4 +1,4 @@
-"""The built site as `make serve` sends it (site.py): each encoding of a file is its own
+"""The built site as `make serve` sends it (web/site_files.py): each encoding of a file is its own
 representation with its own ETag, and If-None-Match is read as a list of entity tags.
 
 A few files in a temporary folder stand in for the built site.
