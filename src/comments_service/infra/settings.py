@@ -3,7 +3,7 @@
 One object, passed to `create_app(settings)`; nothing reads the environment anywhere
 else. It holds every value the rules read (core/policy.py). Each field's description
 is the documentation: the README's settings table must list every field
-(tests/service/test_settings.py fails otherwise).
+(tests/service/infra/test_settings.py fails otherwise).
 """
 
 from __future__ import annotations

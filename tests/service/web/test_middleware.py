@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from comments_service.infra.settings import Settings
 from comments_service.web.app_factory import create_app
 from comments_service.web.page_shell import FALLBACK_POLICY
-from tests.service.test_admin import set_password, sign_in
+from tests.service.web.test_admin import set_password, sign_in
 
 WARNING = "NOT TRUSTED"
 ADMIN_POLICY = FALLBACK_POLICY.replace("frame-ancestors 'self'", "frame-ancestors 'none'")
