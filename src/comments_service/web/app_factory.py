@@ -31,6 +31,7 @@ from .middleware import FRAMING_ONLY, BodyLimit, FloodGate, ProxyCheck, ProxyNot
 from .page_shell import FALLBACK_POLICY, PageShell
 from .routers import admin, api, discussion
 from .site_files import site_app, site_policy
+from .thread_reader import ThreadReader
 
 TELEMETRY_OFF: TelemetryConfig = {
     "tracing": False,
@@ -79,6 +80,9 @@ def _wire(app: FastAPI, settings: Settings, database: Database) -> None:
     state.signer = Signer(settings.resolved_secret())
     state.page_list = PageList(settings.pages_file)
     state.public_threads = PublicThreads(database, settings)
+    state.thread_reader = ThreadReader(
+        state.page_list, state.public_threads, database, state.signer, settings
+    )
     state.page_shell = PageShell(settings.site_dir)
     state.posting = PostingContext(settings, state.signer, database, state.page_list, FullWindows())
     state.posting_threads = CapacityLimiter(POSTING_THREADS)

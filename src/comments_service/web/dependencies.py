@@ -17,9 +17,9 @@ from ..core.tokens import Signer
 from ..infra.database import Database
 from ..infra.page_list import PageList
 from ..infra.settings import Settings
-from ..infra.thread_cache import PublicThreads
 from .middleware import ProxyNotice
 from .page_shell import PageShell
+from .thread_reader import ThreadReader
 
 
 async def _settings(request: Request) -> Settings:
@@ -42,8 +42,8 @@ async def _page_list(request: Request) -> PageList:
     return found
 
 
-async def _public_threads(request: Request) -> PublicThreads:
-    found: PublicThreads = request.app.state.public_threads
+async def _thread_reader(request: Request) -> ThreadReader:
+    found: ThreadReader = request.app.state.thread_reader
     return found
 
 
@@ -81,7 +81,7 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 DatabaseDep = Annotated[Database, Depends(_database)]
 SignerDep = Annotated[Signer, Depends(_signer)]
 PageListDep = Annotated[PageList, Depends(_page_list)]
-PublicThreadsDep = Annotated[PublicThreads, Depends(_public_threads)]
+ThreadReaderDep = Annotated[ThreadReader, Depends(_thread_reader)]
 PageShellDep = Annotated[PageShell, Depends(_page_shell)]
 PostingDep = Annotated[PostingContext, Depends(_posting)]
 # Posts write one at a time (SQLite has one writer; PostgreSQL locks the thread's row),

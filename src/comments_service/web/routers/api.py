@@ -15,10 +15,8 @@ from sqlalchemy import text
 
 from ...core import comments, thread_view
 from ...core.comment_input import MAX_ID, THREAD_KEY_MAX_LENGTH, CommentEdit, NewComment
-from ...core.page_info import PageInfo, page_accepting_comments
+from ...core.page_info import page_accepting_comments
 from ...core.times import utcnow
-from ...infra.database import Database
-from ...infra.settings import Settings
 from ...infra.thread_cache import Body
 from .. import atom_feed
 from ..api_schema import CommentOut, Counts, FormToken, Health, Posted, Problem, ThreadOut
@@ -29,9 +27,9 @@ from ..dependencies import (
     PageListDep,
     PostingDep,
     PostingThreadsDep,
-    PublicThreadsDep,
     SettingsDep,
     SignerDep,
+    ThreadReaderDep,
 )
 from ..problems import NotJson
 from ..representations import accepts_gzip, client_has, gzip_etag
@@ -95,28 +93,11 @@ def form_token(
     },
 )
 async def read_thread(
-    request: Request,
-    pages: PageListDep,
-    threads: PublicThreadsDep,
-    database: DatabaseDep,
-    signer: SignerDep,
-    settings: SettingsDep,
-    thread: ThreadQuery,
-    token: Token = None,
+    request: Request, reader: ThreadReaderDep, thread: ThreadQuery, token: Token = None
 ) -> Response:
     """Approved comments, nested, plus this browser's own pending ones."""
-    page = page_accepting_comments(pages, thread)
-    token_hash = comments.author_token_hash(signer, settings, token)
-    if token_hash is None:
-        body = await threads.body(page)
-    else:
-        body = await anyio.to_thread.run_sync(_own_view, database, settings, page, token_hash)
-    return _send(request, body, private=token_hash is not None)
-
-
-def _own_view(database: Database, settings: Settings, page: PageInfo, token_hash: str) -> Body:
-    with database.read() as session:
-        return Body.of(thread_view.thread_view(session, settings, page, token_hash))
+    body, private = await reader.read(thread, token)
+    return _send(request, body, private)
 
 
 def _send(request: Request, body: Body, private: bool) -> Response:
