@@ -139,3 +139,10 @@ def test_the_checks_find_a_forbidden_import_and_a_circle(tmp_path: Path) -> None
     assert cycles(package) == [
         ["service.core.rules", "service.infra.db", "service.web.app", "service.web.views"]
     ]
+
+
+def test_every_module_says_what_it_owns() -> None:
+    unexplained = [
+        name for name, path in modules(PACKAGE).items() if not ast.get_docstring(ast.parse(path.read_text()))
+    ]
+    assert unexplained == []
