@@ -97,8 +97,9 @@ def _show(
         view = thread_view(session, where.settings, where.page, None)
     reply_to = _find(view["comments"], form.reply) if form.reply else None
     # Only a comment that takes replies gets the reply form (the rule posting enforces).
-    if reply_to is not None and reply_refusal(State(reply_to["state"]), reply_to["depth"], view["max_depth"]):
-        reply_to = None
+    if reply_to is not None:
+        refusal = reply_refusal(State(reply_to["state"]), reply_to["depth"], view["max_depth"])
+        reply_to = reply_to if refusal is None else None
     return page(
         where.shell,
         "discussion.html",
