@@ -45,6 +45,7 @@ system-deps:
 lint: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	npx --no-install markdownlint-cli2 "docs/**/*.md" "README.md"
 	npx --no-install cspell --no-progress --no-summary "docs/**/*.md" "includes/*.md" "README.md"
 

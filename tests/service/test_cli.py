@@ -17,7 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from comments_service import cli
-from comments_service.db import make_engine, migrate
+from comments_service.infra.database import make_engine
+from comments_service.infra.schema_upgrade import migrate
 from tests.service.helpers import post
 
 PASSWORD = "a long moderator password"
