@@ -115,6 +115,7 @@ def hooks() -> Iterator[SimpleNamespace]:
                     "_schedule",
                     "_publishers",
                     "_grades",
+                    "_citations",
                     "front_matter",
                     "review_dates",
                     "sources",
