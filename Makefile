@@ -68,7 +68,7 @@ bench: $(BIN)/.installed system-deps
 	$(BIN)/python bench/run_all.py
 
 new-page: $(BIN)/.installed
-	$(BIN)/python scripts/new_page.py "$(SECTION)" "$(TITLE)" --description "$(DESCRIPTION)" --sources "$(SOURCES)" $(if $(SLUG),--slug "$(SLUG)")
+	$(BIN)/python scripts/new_page.py "$(SECTION)" "$(TITLE)" --description "$(DESCRIPTION)" --sources "$(SOURCES)" $(if $(SLUG),--slug "$(SLUG)") $(if $(AFTER),--after "$(AFTER)")
 
 review-due: $(BIN)/.installed
 	$(BIN)/python scripts/review_due.py
