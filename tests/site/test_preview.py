@@ -224,6 +224,23 @@ def test_an_edit_of_the_abbreviations_shows_in_the_open_page(served: Preview, ta
 
 
 @pytest.mark.browser
+def test_an_edit_of_a_template_in_overrides_shows_in_the_open_page(served: Preview, tab: Any) -> None:
+    # The preview keeps compiled templates between rebuilds; a changed one is compiled again.
+    links = "() => document.querySelector('.sdm-footer-links').textContent"
+    assert "Medical disclaimer" in tab.evaluate(links)
+    restore = served.edit(
+        "overrides/partials/copyright.html", lambda text: text.replace(">Medical disclaimer<", ">Disclaimer<")
+    )
+    try:
+        wait_for(
+            tab, f"() => !({links})().includes('Medical disclaimer') && ({links})().includes('Disclaimer')"
+        )
+    finally:
+        restore()
+    wait_for(tab, f"() => ({links})().includes('Medical disclaimer')")
+
+
+@pytest.mark.browser
 def test_a_problem_introduced_while_previewing_shows_at_the_top_of_the_page(
     served: Preview, tab: Any
 ) -> None:
