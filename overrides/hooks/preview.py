@@ -98,6 +98,15 @@ def on_startup(*, command: str, dirty: bool) -> None:
     _state.serving, _state.dirty = command == "serve", dirty
     if _state.serving:
         logging.getLogger("mkdocs").addHandler(_Collect(logging.WARNING))
+    if _state.serving and dirty:
+        # MkDocs warns that --dirty may leave other pages stale; editors read a WARNING line
+        # as a problem of theirs, and shared files are handled (on_pre_build). Say it plainly.
+        logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
+        log.info("Preview: a save rebuilds its page; a change to a shared file rebuilds every page")
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith(IGNORED[0])
 
 
 def on_pre_build(config: MkDocsConfig) -> None:

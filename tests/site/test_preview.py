@@ -190,6 +190,13 @@ def wait_for(tab: Any, script: str, arg: object = None, timeout: float = 60) -> 
 BANNER_ITEMS = "() => [...document.querySelectorAll('.sdm-problems li')].map(item => item.textContent)"
 
 
+def test_the_preview_says_what_a_save_rebuilds_instead_of_mkdocs_dirty_warning(served: Preview) -> None:
+    output = served.log.read_text(encoding="utf-8", errors="replace")
+    assert "Preview: a save rebuilds its page; a change to a shared file rebuilds every page" in output
+    assert "A 'dirty' build is being performed" not in output
+    assert served.terminal_warnings() == []  # the real site previews without a problem
+
+
 @pytest.mark.browser
 def test_an_edit_of_the_sources_register_shows_in_the_open_page(served: Preview, tab: Any) -> None:
     restore = served.edit(
