@@ -150,8 +150,18 @@ def _set_password(args: argparse.Namespace, database: Database) -> int:
 
 
 def _ask_password() -> str:
-    first = getpass.getpass("New moderator password (10+ characters): ")
-    if first != getpass.getpass("Again: "):
+    # Without a terminal (a script, a pipe, a service manager) there is no one to ask.
+    if not sys.stdin.isatty():
+        raise ValueError(
+            "no terminal to type the password in; use --password-stdin, "
+            "e.g. printf '%s\\n' \"$PASSWORD\" | comments set-password --password-stdin"
+        )
+    try:
+        first = getpass.getpass("New moderator password (10+ characters): ")
+        again = getpass.getpass("Again: ")
+    except EOFError:
+        raise ValueError("no password was typed; use --password-stdin to pipe one in") from None
+    if first != again:
         raise ValueError("the two passwords differ")
     return first
 

@@ -116,6 +116,7 @@ def hooks() -> Iterator[SimpleNamespace]:
                     "_schedule",
                     "_publishers",
                     "_grades",
+                    "_citations",
                     "front_matter",
                     "review_dates",
                     "sources",
