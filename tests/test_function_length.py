@@ -17,11 +17,7 @@ CHECKED_DIRECTORIES = ["src", "overrides/hooks", "scripts"]
 
 
 def checked_files(root: Path = ROOT) -> list[Path]:
-    return [
-        path
-        for directory in CHECKED_DIRECTORIES
-        for path in sorted((root / directory).rglob("*.py"))
-    ]
+    return [path for directory in CHECKED_DIRECTORIES for path in sorted((root / directory).rglob("*.py"))]
 
 
 def too_long(path: Path, root: Path = ROOT) -> list[str]:
