@@ -96,7 +96,7 @@ def _moderate(args: argparse.Namespace, database: Database, settings: Settings) 
         elif missing := sorted(set(ids) - set(session.scalars(_existing(ids)))):
             raise ValueError(f"there is no comment {', '.join(map(str, missing))}")
         tally = queue.moderate_many(session, ids, args.command, _actor())
-    for comment_id in tally.changed:
+    for comment_id in [] if args.all_pending else tally.changed:  # --all-pending: the counts only
         print(f"Comment {comment_id}: {moderation.PAST_TENSE[args.command]}.")
     for comment_id, reason in tally.refused.items():
         print(f"comments {args.command}: comment {comment_id}: {reason}", file=sys.stderr)

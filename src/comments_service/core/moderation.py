@@ -109,28 +109,35 @@ def bump(session: Session, thread_id: int) -> None:
     session.execute(update(Thread).where(Thread.id == thread_id).values(version=Thread.version + 1))
 
 
-def approve(session: Session, comment: Comment) -> None:
-    _check_allowed("approve", comment)
-    comment.state = State.APPROVED
+def _move(session: Session, comment: Comment, action: str, bumps: set[int] | None) -> None:
+    """Move the comment to where `action` leaves it; bump its thread if readers see a change.
+
+    With `bumps`, the thread is only noted there, for the caller to bump once (see
+    queue.moderate_many: a bulk action on 750 comments of one page bumps it once).
+    """
+    _check_allowed(action, comment)
+    public_changed = State.APPROVED in (comment.state, OUTCOME[action])
+    comment.state = OUTCOME[action]
     comment.moderated_at = utcnow()
-    bump(session, comment.thread_id)
+    if not public_changed:
+        return
+    if bumps is None:
+        bump(session, comment.thread_id)
+    else:
+        bumps.add(comment.thread_id)
+
+
+def approve(session: Session, comment: Comment) -> None:
+    _move(session, comment, "approve", None)
 
 
 def reject(session: Session, comment: Comment) -> None:
-    _check_allowed("reject", comment)
-    was_public = comment.state is State.APPROVED
-    comment.state = State.REJECTED
-    comment.moderated_at = utcnow()
-    if was_public:
-        bump(session, comment.thread_id)
+    _move(session, comment, "reject", None)
 
 
 def soft_delete(session: Session, comment: Comment) -> None:
     """A moderator's delete: hidden from readers at once, restorable until retention.tidy erases it."""
-    _check_allowed("delete", comment)
-    comment.state = State.DELETED
-    comment.moderated_at = utcnow()
-    bump(session, comment.thread_id)
+    _move(session, comment, "delete", None)
 
 
 def delete(session: Session, comment: Comment) -> None:
@@ -177,10 +184,9 @@ def _reply_count(session: Session, comment_id: int) -> int:
     return int(session.scalar(select(func.count()).where(Comment.parent_id == comment_id)) or 0)
 
 
-def apply(session: Session, comment: Comment, action: str, actor: str) -> None:
+def apply(session: Session, comment: Comment, action: str, actor: str, bumps: set[int] | None = None) -> None:
     """Run one named action and log it: the CLI, the admin pages and email links all come through here."""
-    actions = {"approve": approve, "reject": reject, "delete": soft_delete}
-    if action not in actions:
+    if action not in OUTCOME:
         raise NotAllowed(f"unknown action '{action}'")
-    actions[action](session, comment)
+    _move(session, comment, action, bumps)
     audit.record(session, actor, action, comment.id)

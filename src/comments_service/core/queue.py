@@ -128,19 +128,23 @@ def moderate_many(session: Session, ids: list[int], action: str, actor: str) -> 
     found = (
         {c.id: c for c in session.scalars(select(Comment).where(Comment.id.in_(wanted)))} if wanted else {}
     )
-    for comment_id in wanted:
-        comment = found.get(comment_id)
-        if comment is None:
-            tally.missing.append(comment_id)
-        elif comment.state is moderation.OUTCOME[action]:
-            tally.unchanged.append(comment_id)
-        else:
-            try:
-                moderation.apply(session, comment, action, actor)
-            except NotAllowed as error:
-                tally.refused[comment_id] = str(error)
+    bumps: set[int] = set()
+    with session.no_autoflush:  # one flush at the end: the updates and log entries go in batches
+        for comment_id in wanted:
+            comment = found.get(comment_id)
+            if comment is None:
+                tally.missing.append(comment_id)
+            elif comment.state is moderation.OUTCOME[action]:
+                tally.unchanged.append(comment_id)
             else:
-                tally.changed.append(comment_id)
+                try:
+                    moderation.apply(session, comment, action, actor, bumps)
+                except NotAllowed as error:
+                    tally.refused[comment_id] = str(error)
+                else:
+                    tally.changed.append(comment_id)
+    for thread_id in sorted(bumps):
+        moderation.bump(session, thread_id)
     return tally
 
 

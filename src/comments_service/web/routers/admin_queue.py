@@ -59,6 +59,8 @@ def _notice(done: str, n: int, same: int, refused: int) -> str | None:
     """What the last action did, from the counts in the redirect (never text from the address)."""
     if done not in moderation.PAST_TENSE:
         return None
+    if (n, same, refused) == (1, 0, 0):
+        return f"Comment {moderation.PAST_TENSE[done]}."
     tally = queue.Tally(changed=[0] * n, unchanged=[0] * same, refused=dict.fromkeys(range(refused), ""))
     return tally.summary(done)
 
@@ -175,6 +177,7 @@ def show(
         csrf=admin.csrf_token,
         back=urlencode({"state": context["comment"]["state"]}),
         notice=DETAIL_NOTICES.get(done),
+        days=settings.keep_rejected_days,
         **context,
     )
 
