@@ -181,9 +181,17 @@ def own_comment(session: Session, policy: Policy, comment_id: int, token_hash: s
 
 
 def edit(
-    session: Session, policy: Policy, comment_id: int, token_hash: str | None, data: CommentEdit
+    session: Session,
+    policy: Policy,
+    comment_id: int,
+    token_hash: str | None,
+    data: CommentEdit,
+    client: str | None = None,
 ) -> Comment:
+    """Change the author's own comment; refused, as a post is, while its client is blocked."""
     comment = own_comment(session, policy, comment_id, token_hash)
+    authors.check_not_blocked(session, client, None)
+    authors.check_not_blocked(session, comment.client_key, None)
     html = render_checked(data.text, policy.max_links)
     recheck = comment.state is State.APPROVED and moderation.edit_needs_review(
         policy.moderation, comment, data.text, html, data.name

@@ -19,7 +19,7 @@ from comments_service.core.states import State
 from comments_service.infra.database import write_session
 from comments_service.web.page_shell import without_reader_chrome
 from tests.service.helpers import post
-from tests.service.web.test_admin import held, set_password, sign_in, state_of
+from tests.service.web.test_admin import held, link_token, set_password, sign_in, state_of
 
 T0 = dt.datetime(2026, 1, 15, 20, 30, tzinfo=dt.UTC)  # 12:30 in San Diego (PST)
 
@@ -242,3 +242,33 @@ def test_the_reader_chrome_is_left_out_of_admin_pages():
     bare = without_reader_chrome(shell)
     content = '<div class="md-content"><article class="md-content__inner md-typeset"></article></div>'
     assert bare == "<header></header>" + content
+
+
+def test_a_deleted_comment_is_never_shown_to_readers_while_it_is_restorable(client):
+    csrf = signed_in(client)
+    parent = post(client, text="A comment soon deleted, with a secret word: zebra.").json()["comment"]["id"]
+    client.post(f"/admin/comments/{parent}/approve", data={"csrf": csrf})
+    reply = post(client, text="A reply that stays.", parent=parent).json()["comment"]["id"]
+    client.post(f"/admin/comments/{reply}/approve", data={"csrf": csrf})
+    client.post("/admin/bulk", data={"csrf": csrf, "action": "delete", "confirmed": "true", "ids": [parent]})
+    thread = client.get("/api/comments", params={"thread": "articles/first"}).json()
+    [placeholder] = thread["comments"]
+    assert (placeholder["id"], placeholder["state"], placeholder["name"], placeholder["html"]) == (
+        parent,
+        "deleted",
+        "",
+        "",
+    )
+    assert [r["id"] for r in placeholder["replies"]] == [reply]
+    assert thread["count"] == 1
+    for path in ("/api/discussion", "/api/feed"):
+        assert "zebra" not in client.get(path, params={"thread": "articles/first"}).text, path
+    assert "zebra" in client.get(f"/admin/comments/{parent}").text  # the moderator still has it
+
+
+def test_email_link_actions_are_logged_as_the_email_link(client):
+    comment_id = held(client)
+    client.post(f"/admin/moderate/{comment_id}/approve", data={"token": link_token(comment_id, "approve")})
+    with client.app.state.database.sessions() as session:
+        entries = session.scalars(select(AuditEntry)).all()
+    assert [(e.actor, e.action, e.comment_id) for e in entries] == [("email link", "approve", comment_id)]

@@ -180,3 +180,20 @@ def test_stop_trusting_holds_an_approved_author_even_in_first_time_mode(make_cli
         entries = audit.entries(session, comment_id)
     assert [e.action for e in entries] == ["stop trusting author", "approve"]
     assert all(e.actor.startswith("session ") for e in entries)
+
+
+def test_a_blocked_client_cannot_edit_its_comment_either(proxied):
+    client = proxied()
+    set_password(client)
+    csrf = sign_in(client)
+    first = post_from(client, "192.0.2.1", "Fine words at first.")
+    comment_id, token = first.json()["comment"]["id"], first.json()["token"]
+    block(client, csrf, comment_id, "client")
+    edited = client.patch(
+        f"/api/comments/{comment_id}",
+        json={"text": "Now spam."},
+        headers={"X-Comment-Token": token, "X-Forwarded-For": "198.51.100.9"},  # even from elsewhere
+    )
+    assert (edited.status_code, edited.json()["detail"]) == (403, BLOCKED_MESSAGE)
+    with client.app.state.database.sessions() as session:
+        assert session.get(Comment, comment_id).text == "Fine words at first."  # type: ignore[union-attr]
