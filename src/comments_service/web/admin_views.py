@@ -10,6 +10,7 @@ from typing import Any
 
 from ..core import moderation
 from ..core.models import Comment
+from ..core.states import State
 from ..core.times import iso, local
 
 QUOTE_CHARACTERS = 200
@@ -25,7 +26,7 @@ def when(moment: Any, zone: str) -> dict[str, str] | None:
 
 def public_link(comment: Comment) -> str | None:
     """Where readers see the comment: its anchor on its page, only while it is public."""
-    if comment.state.value != "approved" or not comment.thread.url:
+    if comment.state is not State.APPROVED or not comment.thread.url:
         return None
     return f"{comment.thread.url}#comment-{comment.id}"
 

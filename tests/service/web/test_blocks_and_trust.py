@@ -197,3 +197,22 @@ def test_a_blocked_client_cannot_edit_its_comment_either(proxied):
     assert (edited.status_code, edited.json()["detail"]) == (403, BLOCKED_MESSAGE)
     with client.app.state.database.sessions() as session:
         assert session.get(Comment, comment_id).text == "Fine words at first."  # type: ignore[union-attr]
+
+
+def test_lifting_a_block_and_forgetting_an_author_need_the_sessions_csrf_token(proxied):
+    client = proxied()
+    set_password(client)
+    csrf = sign_in(client)
+    first = post_from(client, "192.0.2.1", "Spam.")
+    comment_id = first.json()["comment"]["id"]
+    block(client, csrf, comment_id, "client")
+    client.post(f"/admin/comments/{comment_id}/trust", data={"csrf": csrf, "trusted": "true"})
+    people = client.get("/admin/people").text
+    block_id = people.split('action="/admin/blocks/')[1].split("/")[0]
+    author = people.split('name="author" value="')[1].split('"')[0]
+    assert client.post(f"/admin/blocks/{block_id}/lift", data={"csrf": "forged"}).status_code == 403
+    forged = client.post("/admin/authors/forget", data={"csrf": "forged", "author": author})
+    assert forged.status_code == 403
+    with client.app.state.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Block)) == 1
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == 2  # block and trust only

@@ -15,12 +15,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ...core import audit, authors, moderation, queue
 from ...core.comment_input import MAX_ID
 from ...core.errors import NotAllowed
 from ...core.models import AdminSession, Comment
-from ...core.states import State
+from ...core.states import ModerationMode, State
+from ...core.tokens import Signer
 from ...infra.settings import Settings
 from ..admin_common import (
     CommentId,
@@ -65,7 +67,9 @@ def _notice(done: str, n: int, same: int, refused: int) -> str | None:
     return tally.summary(done)
 
 
-def _list_context(session: Any, settings: Settings, query: queue.Query, page_number: int) -> dict[str, Any]:
+def _list_context(
+    session: Session, settings: Settings, query: queue.Query, page_number: int
+) -> dict[str, Any]:
     rows = queue.find(session, query)
     parents = queue.parents(session, rows)
     counts = queue.counts(session, query)
@@ -128,11 +132,11 @@ def queue_page(
     )
 
 
-def detail_context(session: Any, settings: Settings, signer: Any, comment: Comment) -> dict[str, Any]:
+def detail_context(session: Session, settings: Settings, signer: Signer, comment: Comment) -> dict[str, Any]:
     """Everything the comment's page shows: the comment, what it answers, its author, blocks, history."""
     parent = session.get(Comment, comment.parent_id) if comment.parent_id else None
     word = authors.standing(session, comment.author_token_hash)
-    first_time = settings.moderation.value == "first-time" and moderation.author_was_approved(
+    first_time = settings.moderation is ModerationMode.FIRST_TIME and moderation.author_was_approved(
         session, comment.author_token_hash
     )
     blocks = authors.blocks_of(session, signer, comment)
