@@ -175,6 +175,8 @@ def test_a_reply_quotes_its_parent_and_links_go_to_the_comments_anchor(client):
     approved = client.get("/admin", params={"state": "approved"}).text
     assert f'href="/blog/first/#comment-{parent}">Where readers see it' in approved
     assert f"#comment-{reply}" not in approved  # not public yet: no reader link
+    ask = client.get(f"/admin/comments/{reply}/delete").text  # the confirm page says what it answers too
+    assert "“<bdi>What helps a stiff neck?</bdi>”" in ask
 
 
 def test_times_are_in_the_site_zone_with_utc_in_the_title(make_client):

@@ -204,7 +204,8 @@ def confirm_delete(
         comment = session.get(Comment, comment_id)
         if comment is None:
             return missing(shell)
-        views = [comment_view(comment, settings.time_zone)]
+        parents = queue.parents(session, [comment])
+        views = [comment_view(comment, settings.time_zone, parents.get(comment.parent_id or 0))]
     return _confirm_page(shell, admin, settings, views, back)
 
 
@@ -276,8 +277,9 @@ def bulk(
         )
     if action == "delete" and not confirmed:
         with database.read() as session:
-            rows = session.scalars(select(Comment).where(Comment.id.in_(picked)).order_by(Comment.id))
-            views = [comment_view(row, settings.time_zone) for row in rows]
+            rows = list(session.scalars(select(Comment).where(Comment.id.in_(picked)).order_by(Comment.id)))
+            parents = queue.parents(session, rows)
+            views = [comment_view(row, settings.time_zone, parents.get(row.parent_id or 0)) for row in rows]
         return _confirm_page(shell, admin, settings, views, back)
     try:
         with database.write() as session:
