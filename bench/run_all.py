@@ -27,6 +27,7 @@ BENCHMARKS = [
     "lighthouse",
     "readability",
     "preview_latency",
+    "moderation_queue",
 ]
 
 

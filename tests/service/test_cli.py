@@ -20,6 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from comments_service import cli
+from comments_service.core.models import Comment
 from comments_service.infra.database import make_engine
 from comments_service.infra.schema_upgrade import migrate
 from tests.service.helpers import post
@@ -90,10 +91,11 @@ def test_approve_reject_delete_change_what_the_public_sees(client, run):
     assert run("approve", str(one), str(two))[0] == 0
     assert [c["id"] for c in public(client)] == [one, two]
     code, out, _ = run("reject", str(two))
-    assert (code, out.strip()) == (0, f"Comment {two}: rejected.")
+    assert (code, out.strip()) == (0, f"Comment {two}: rejected.\n1 comment rejected.")
     assert run("delete", str(one))[0] == 0
     assert public(client) == []
     assert run("list")[1].split()[0] == str(three)
+    assert run("list", "--state", "deleted")[1].split()[0] == str(one)  # restorable
 
 
 @pytest.mark.parametrize(
@@ -109,12 +111,24 @@ def test_unknown_comment_exits_1_with_a_message(client, run, argv, message):
     assert message in err
 
 
-def test_a_transition_the_rules_refuse_exits_1(client, run):
+def test_approving_an_approved_comment_again_is_not_an_error(client, run):
     comment_id = held(client, "Approve me.")
     run("approve", str(comment_id))
+    code, out, _ = run("approve", str(comment_id))
+    assert (code, out.strip()) == (0, "0 comments approved, 1 already approved.")
+
+
+def test_a_transition_the_rules_refuse_exits_1(client, run):
+    comment_id = held(client, "Delete me.")
+    run("delete", str(comment_id))
+    code, _, err = run("delete", "--all-pending")  # nothing waits: fine
+    assert code == 0
+    with client.app.state.database.sessions() as session:
+        session.get(Comment, comment_id).html = ""  # type: ignore[union-attr]  # erased by the purge
+        session.commit()
     code, _, err = run("approve", str(comment_id))
     assert code == 1
-    assert "cannot be approved" in err
+    assert "nothing is left to restore" in err
 
 
 def test_export_then_import_into_an_empty_database_keeps_everything(
@@ -284,3 +298,70 @@ def test_backup_on_postgresql_says_to_use_pg_dump(run, database_url, tmp_path):
     assert code == 1
     assert "pg_dump" in err
     assert not (tmp_path / "copy.sqlite3").exists()
+
+
+# -- The queue at scale: bulk actions, the audit log, blocks and trust ---------------------
+
+
+def test_approve_all_pending_on_one_page_is_idempotent_and_counts(client, run):
+    first = [held(client, f"On the first page {n}.") for n in range(3)]
+    other = held(client, "On the second page.", thread="articles/second")
+    code, out, _ = run("approve", "--all-pending", "--page", "articles/first")
+    assert code == 0
+    assert out.splitlines()[-1] == "3 comments approved."
+    assert [c["id"] for c in public(client)] == first
+    code, out, _ = run("approve", "--all-pending", "--page", "articles/first")
+    assert (code, out.strip()) == (0, "0 comments approved.")
+    assert run("list")[1].split()[0] == str(other)
+
+
+def test_ids_and_all_pending_together_are_refused(client, run):
+    comment_id = held(client, "Waiting.")
+    code, _, err = run("approve", str(comment_id), "--all-pending")
+    assert code == 1
+    assert "not both" in err
+
+
+def test_list_searches_filters_and_says_how_many_match(client, run):
+    held(client, "About shoulders.")
+    wanted = held(client, "About the lower back.")
+    held(client, "Back again, elsewhere.", thread="articles/second")
+    code, out, _ = run("list", "--search", "BACK", "--page", "articles/first")
+    assert code == 0
+    assert out.splitlines()[0].split()[0] == str(wanted)
+    assert out.splitlines()[-1] == "1 pending comment(s)."
+    assert run("list", "--limit", "1")[1].splitlines()[-1] == "3 pending comment(s) (showing 1 from 1)."
+
+
+def test_audit_export_names_the_cli_user_the_action_and_the_comment(client, run, tmp_path, monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "maria")
+    comment_id = held(client, "Audit me.")
+    run("approve", str(comment_id))
+    run("reject", str(comment_id))
+    code, out, _ = run("audit", "--format", "json")
+    assert code == 0
+    entries = json.loads(out)
+    assert [(e["actor"], e["action"], e["comment_id"]) for e in entries] == [
+        ("cli maria", "reject", comment_id),
+        ("cli maria", "approve", comment_id),
+    ]
+    assert entries[0]["at"].endswith("Z")
+    target = tmp_path / "audit.csv"
+    assert run("audit", str(target))[0] == 0
+    assert target.read_text().splitlines()[0] == "at,actor,action,comment_id,detail"
+
+
+def test_block_trust_and_their_lists_from_the_cli(client, run):
+    comment_id = held(client, "Block my email.")
+    code, out, _ = run("block", str(comment_id), "--email", "--days", "2")
+    assert code == 0
+    assert out.startswith("Block 1: the email of comment")
+    assert "1 block(s) in force." in run("blocks")[1]
+    refused = post(client, text="Blocked by email.", email="ann@example.org")
+    assert refused.status_code == 403
+    assert run("unblock", "1")[0] == 0
+    assert run("blocks")[1].strip() == "0 block(s) in force."
+    assert run("trust", str(comment_id))[1].strip() == f"The author of comment {comment_id} is trusted."
+    assert "trusted" in run("authors")[1]
+    code, _, _err = run("block", str(comment_id), "--client")  # posted by TestClient: a key all the same
+    assert code == 0

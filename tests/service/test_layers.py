@@ -2,7 +2,7 @@
 
 core/ (the rules) imports neither FastAPI nor Starlette, nor anything of infra/ or
 web/; infra/ (how the service runs) may use core/ but not web/; web/ may use both;
-only cli.py and asgi.py, the entry points, stand above them. Every import counts,
+only cli/ and asgi.py, the entry points, stand above them. Every import counts,
 including one inside a function, and no module may reach itself again through its
 imports.
 """

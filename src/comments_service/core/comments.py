@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from . import moderation
+from . import authors, moderation
 from .comment_input import CommentEdit, NewComment
 from .errors import NotFound, Reason, Refused
 from .models import Comment, Thread
@@ -65,14 +65,20 @@ def reply_refusal(parent_state: State | None, parent_depth: int, max_depth: int)
 
 
 def create(
-    session: Session, policy: Policy, page: PageInfo, data: NewComment, html: str, token_hash: str
+    session: Session,
+    policy: Policy,
+    page: PageInfo,
+    data: NewComment,
+    html: str,
+    token_hash: str,
+    client: str | None = None,
 ) -> Comment:
-    """Store a comment whose text was already rendered (render_checked), in a write transaction."""
-    # Whether the author was approved before only matters in first-time mode: asked only there.
-    was_approved = policy.moderation is ModerationMode.FIRST_TIME and moderation.author_was_approved(
-        session, token_hash
-    )
-    state = moderation.initial_state(policy.moderation, was_approved)
+    """Store a comment whose text was already rendered (render_checked), in a write transaction.
+
+    `client` is the poster's client key (clients.client_key): kept with the comment so a
+    moderator can block it, and refused here while it (or the email) is blocked.
+    """
+    state = _first_state(session, policy, token_hash)
     thread_id = thread_id_for(session, page, bump=state is State.APPROVED)
     depth = 1 if data.parent is None else _reply_depth(session, data.parent, thread_id, policy.max_depth)
     values = {
@@ -86,6 +92,7 @@ def create(
         "html": html,
         "text_hash": _text_hash(data.text),
         "author_token_hash": token_hash,
+        "client_key": client,
         "created_at": utcnow(),
     }
     # A plain INSERT: the ORM's unit of work costs more than the insert itself, and the
@@ -95,6 +102,19 @@ def create(
     except IntegrityError as error:
         raise _conflict(error) from error
     return Comment(id=new_id, **values)
+
+
+def _first_state(session: Session, policy: Policy, token_hash: str) -> State:
+    if policy.moderation is ModerationMode.NONE:
+        return State.APPROVED
+    trusted = authors.standing(session, token_hash)
+    # Whether the author was approved before only matters in first-time mode: asked only there.
+    was_approved = (
+        trusted is None
+        and policy.moderation is ModerationMode.FIRST_TIME
+        and moderation.author_was_approved(session, token_hash)
+    )
+    return moderation.initial_state(policy.moderation, was_approved, trusted)
 
 
 def _reply_depth(session: Session, parent_id: int, thread_id: int, max_depth: int) -> int:
@@ -161,9 +181,17 @@ def own_comment(session: Session, policy: Policy, comment_id: int, token_hash: s
 
 
 def edit(
-    session: Session, policy: Policy, comment_id: int, token_hash: str | None, data: CommentEdit
+    session: Session,
+    policy: Policy,
+    comment_id: int,
+    token_hash: str | None,
+    data: CommentEdit,
+    client: str | None = None,
 ) -> Comment:
+    """Change the author's own comment; refused, as a post is, while its client is blocked."""
     comment = own_comment(session, policy, comment_id, token_hash)
+    authors.check_not_blocked(session, client, None)
+    authors.check_not_blocked(session, comment.client_key, None)
     html = render_checked(data.text, policy.max_links)
     recheck = comment.state is State.APPROVED and moderation.edit_needs_review(
         policy.moderation, comment, data.text, html, data.name

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     Enum,
     ForeignKey,
@@ -69,6 +70,8 @@ class Comment(Base):
         UniqueConstraint("thread_id", "text_hash", name="uq_comments_thread_text"),
         Index("ix_comments_thread_state", "thread_id", "state"),
         Index("ix_comments_author", "author_token_hash"),
+        # The moderation lists: one state, in time order, a page at a time.
+        Index("ix_comments_state_created", "state", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +92,9 @@ class Comment(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[dt.datetime | None] = mapped_column()
     moderated_at: Mapped[dt.datetime | None] = mapped_column()
+    # The poster's client as the rate limits count it (an HMAC, never the address), so a
+    # moderator can block it from the comment; forgotten after keep_rejected_days (retention.py).
+    client_key: Mapped[str | None] = mapped_column(String(64))
 
     thread: Mapped[Thread] = relationship(back_populates="comments")
 
@@ -120,3 +126,46 @@ class AdminSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[dt.datetime] = mapped_column()
+
+
+class AuditEntry(Base):
+    """One moderation: who (a moderator session, the CLI user, an email link) did what, to which comment.
+
+    `comment_id` is not a foreign key: the entry outlives the comment it names.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    comment_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Block(Base):
+    """A client (HMAC of its address group) or an email (HMAC of the address) refused until `expires_at`."""
+
+    __tablename__ = "blocks"
+    __table_args__ = (UniqueConstraint("kind", "value_hash", name="uq_blocks_kind_value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "client" or "email"
+    value_hash: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class AuthorTrust(Base):
+    """A moderator's word on one author (by edit-token hash): trusted, or explicitly not."""
+
+    __tablename__ = "author_trust"
+
+    author_token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    trusted: Mapped[bool] = mapped_column(Boolean)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    updated_by: Mapped[str] = mapped_column(String(80), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -2,11 +2,15 @@
 
 States are `pending`, `approved`, `rejected` and `deleted`; TRANSITIONS says from
 which states each action may start, and whatever offers or runs an action asks it.
-A deleted comment that still has replies stays as a "comment deleted" placeholder
-(name, email and text wiped) so its replies keep their place; one without replies is
-removed, and so is any placeholder it leaves without replies.
 
-Nothing acknowledged may vanish with a deleted parent. On PostgreSQL a delete locks
+A moderator's delete sets a comment aside (soft_delete): readers no longer see it,
+but it stays restorable (approve or reject it again) until the retention period ends,
+as a rejected comment does; then core/retention.py erases it. Erasing (delete: the
+author's own delete, and the purge) removes a comment without replies; one with
+replies stays as a "comment deleted" placeholder (name, email and text wiped) so its
+replies keep their place, and any placeholder left without replies goes too.
+
+Nothing acknowledged may vanish with a deleted parent. On PostgreSQL an erase locks
 the comment's row before counting its replies, so a reply being written either
 finishes first (and is counted) or waits and is refused; and the database itself
 refuses to delete a comment that still has replies (ON DELETE RESTRICT).
@@ -17,8 +21,9 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from . import audit
 from .errors import NotAllowed
 from .models import Comment, Thread
 from .rendering import link_targets
@@ -30,27 +35,42 @@ from .times import utcnow
 KEPT_WORDS = 0.5
 
 # The states each action may start from, in the order moderators are offered them.
+# A deleted comment is restored by approving or rejecting it, unless it was erased.
 TRANSITIONS: dict[str, frozenset[State]] = {
-    "approve": frozenset({State.PENDING, State.REJECTED}),
-    "reject": frozenset({State.PENDING, State.APPROVED}),
-    "delete": frozenset(State),  # a placeholder as well: it stays only while it holds replies
+    "approve": frozenset({State.PENDING, State.REJECTED, State.DELETED}),
+    "reject": frozenset({State.PENDING, State.APPROVED, State.DELETED}),
+    "delete": frozenset({State.PENDING, State.APPROVED, State.REJECTED}),
 }
 PAST_TENSE = {"approve": "approved", "reject": "rejected", "delete": "deleted"}
+# Where each action leaves a comment: a comment already there is left alone (see moderate_many).
+OUTCOME = {"approve": State.APPROVED, "reject": State.REJECTED, "delete": State.DELETED}
 
 
-def allowed_actions(state: State) -> list[str]:
+def is_erased(comment: Comment) -> bool:
+    """A placeholder whose content is gone for good: nothing is left to restore."""
+    return comment.state is State.DELETED and not comment.html
+
+
+def allowed_actions(state: State, erased: bool = False) -> list[str]:
     """What a moderator may do with a comment in `state` (the /admin buttons)."""
+    if erased:
+        return []
     return [action for action, starts in TRANSITIONS.items() if state in starts]
 
 
 def _check_allowed(action: str, comment: Comment) -> None:
     if comment.state not in TRANSITIONS[action]:
         raise NotAllowed(f"a {comment.state} comment cannot be {PAST_TENSE[action]}")
+    if is_erased(comment):
+        raise NotAllowed("this comment was erased after the retention period; nothing is left to restore")
 
 
-def initial_state(mode: ModerationMode, author_was_approved: bool) -> State:
+def initial_state(mode: ModerationMode, author_was_approved: bool, trusted: bool | None = None) -> State:
+    """A new comment's state; `trusted` is a moderator's word on its author (authors.py), if any."""
     if mode is ModerationMode.NONE:
         return State.APPROVED
+    if trusted is not None:
+        return State.APPROVED if trusted else State.PENDING
     if mode is ModerationMode.FIRST_TIME and author_was_approved:
         return State.APPROVED
     return State.PENDING
@@ -89,25 +109,39 @@ def bump(session: Session, thread_id: int) -> None:
     session.execute(update(Thread).where(Thread.id == thread_id).values(version=Thread.version + 1))
 
 
-def approve(session: Session, comment: Comment) -> None:
-    _check_allowed("approve", comment)
-    comment.state = State.APPROVED
+def _move(session: Session, comment: Comment, action: str, bumps: set[int] | None) -> None:
+    """Move the comment to where `action` leaves it; bump its thread if readers see a change.
+
+    With `bumps`, the thread is only noted there, for the caller to bump once (see
+    queue.moderate_many: a bulk action on 750 comments of one page bumps it once).
+    """
+    _check_allowed(action, comment)
+    public_changed = State.APPROVED in (comment.state, OUTCOME[action])
+    comment.state = OUTCOME[action]
     comment.moderated_at = utcnow()
-    bump(session, comment.thread_id)
+    if not public_changed:
+        return
+    if bumps is None:
+        bump(session, comment.thread_id)
+    else:
+        bumps.add(comment.thread_id)
+
+
+def approve(session: Session, comment: Comment) -> None:
+    _move(session, comment, "approve", None)
 
 
 def reject(session: Session, comment: Comment) -> None:
-    _check_allowed("reject", comment)
-    was_public = comment.state is State.APPROVED
-    comment.state = State.REJECTED
-    comment.moderated_at = utcnow()
-    if was_public:
-        bump(session, comment.thread_id)
+    _move(session, comment, "reject", None)
+
+
+def soft_delete(session: Session, comment: Comment) -> None:
+    """A moderator's delete: hidden from readers at once, restorable until retention.tidy erases it."""
+    _move(session, comment, "delete", None)
 
 
 def delete(session: Session, comment: Comment) -> None:
-    """Remove a comment, keeping a placeholder only while replies hang from it."""
-    _check_allowed("delete", comment)
+    """Erase a comment now (author's delete, purge); a placeholder stays while replies hang from it."""
     thread_id = comment.thread_id
     if _locked(session, comment.id) is None:
         return  # deleted meanwhile by someone else
@@ -150,25 +184,9 @@ def _reply_count(session: Session, comment_id: int) -> int:
     return int(session.scalar(select(func.count()).where(Comment.parent_id == comment_id)) or 0)
 
 
-def in_state(session: Session, state: State, limit: int, newest_first: bool = False) -> list[Comment]:
-    """Comments in one state with their threads: the /admin lists and `comments list`."""
-    order = (
-        (Comment.created_at.desc(), Comment.id.desc()) if newest_first else (Comment.created_at, Comment.id)
-    )
-    return list(
-        session.scalars(
-            select(Comment)
-            .options(selectinload(Comment.thread))
-            .where(Comment.state == state)
-            .order_by(*order)
-            .limit(limit)
-        )
-    )
-
-
-def apply(session: Session, comment: Comment, action: str) -> None:
-    """Run one named action: the CLI, the admin page and email links all come through here."""
-    actions = {"approve": approve, "reject": reject, "delete": delete}
-    if action not in actions:
+def apply(session: Session, comment: Comment, action: str, actor: str, bumps: set[int] | None = None) -> None:
+    """Run one named action and log it: the CLI, the admin pages and email links all come through here."""
+    if action not in OUTCOME:
         raise NotAllowed(f"unknown action '{action}'")
-    actions[action](session, comment)
+    _move(session, comment, action, bumps)
+    audit.record(session, actor, action, comment.id)

@@ -3,7 +3,8 @@
 Cheap checks first (honeypot, page, the form token's age and page), then the rate limit in its own
 committed transaction (an attempt within the limit counts even if the write is then
 refused, say as a duplicate; one over the limit is refused and not counted), then the
-Markdown rendering (outside any lock), then the write. Telling moderators about a
+Markdown rendering (outside any lock), then the write (refused first if the client or the
+email is blocked: core/authors.py). Telling moderators about a
 comment that waits is the caller's (web/comment_submission.py), after the response.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import comments
+from . import authors, comments
 from .clients import client_key
 from .comment_input import NewComment
 from .errors import Refused
@@ -66,7 +67,8 @@ def post(context: PostingContext, data: NewComment, address: str, token: str | N
         policy.min_submit_seconds,
         policy.form_token_max_age_seconds,
     )
-    _count_attempt(context, client_key(context.signer, address, policy.ipv6_prefix_length))
+    client = client_key(context.signer, address, policy.ipv6_prefix_length)
+    _count_attempt(context, client)
     html = comments.render_checked(data.text, policy.max_links)
     if token is None or comments.author_token_hash(context.signer, policy, token) is None:
         token = context.signer.new_author_token()
@@ -80,7 +82,9 @@ def post(context: PostingContext, data: NewComment, address: str, token: str | N
             policy.form_token_max_age_seconds,
             policy.form_token_max_posts,
         )
-        comment = comments.create(session, policy, page, data, html, token_hash)
+        email = authors.email_key(context.signer, data.email) if data.email else None
+        authors.check_not_blocked(session, client, email)
+        comment = comments.create(session, policy, page, data, html, token_hash, client)
         out = node(comment, token_hash, utcnow(), comments.edit_window(policy))
     return Posted("approved" if comment.state is State.APPROVED else "pending", out, token, page)
 

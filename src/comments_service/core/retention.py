@@ -1,18 +1,22 @@
 """How long things are kept: the promises of the privacy page.
 
-Rate-limit fingerprints go after a day, rejected comments after `keep_rejected_days`,
-expired moderator sessions at once. infra/housekeeping.py runs this every few minutes.
+Rate-limit fingerprints go after a day; rejected and deleted comments are erased
+`keep_rejected_days` after the moderator's decision (until then a moderator can
+restore them); the client fingerprint kept with each comment (for blocking) is
+forgotten after the same time; expired blocks and moderator sessions at once.
+infra/housekeeping.py runs this every few minutes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from . import moderation
 from .guard import forget_old_counters
-from .models import AdminSession, Comment
+from .models import AdminSession, Block, Comment
 from .policy import Policy
 from .states import State
 from .times import utcnow
@@ -22,13 +26,28 @@ def tidy(session: Session, policy: Policy) -> None:
     """Delete what the service no longer keeps; idempotent, so several instances may run it."""
     forget_old_counters(session)
     cutoff = utcnow() - dt.timedelta(days=policy.keep_rejected_days)
-    # A rejected comment with replies stands in as a placeholder until they go too.
-    parents = select(Comment.parent_id).where(Comment.parent_id.is_not(None)).scalar_subquery()
+    purge_set_aside(session, cutoff)
     session.execute(
-        delete(Comment).where(
-            Comment.state == State.REJECTED,
-            Comment.moderated_at < cutoff,
-            Comment.id.not_in(parents),
-        )
+        update(Comment)
+        .where(Comment.client_key.is_not(None), Comment.created_at < cutoff)
+        .values(client_key=None)
     )
+    session.execute(delete(Block).where(Block.expires_at < utcnow()))
     session.execute(delete(AdminSession).where(AdminSession.expires_at < utcnow()))
+
+
+def purge_set_aside(session: Session, cutoff: dt.datetime) -> int:
+    """Erase rejected and deleted comments decided before `cutoff` (a placeholder stays while replies do)."""
+    old = session.scalars(
+        select(Comment)
+        .where(
+            Comment.state.in_((State.REJECTED, State.DELETED)),
+            Comment.moderated_at < cutoff,
+            Comment.html != "",  # not already an erased placeholder
+        )
+        .order_by(Comment.depth.desc(), Comment.id)  # replies first: their parents may then go too
+    ).all()
+    for comment in old:
+        if session.get(Comment, comment.id) is not None:
+            moderation.delete(session, comment)
+    return len(old)

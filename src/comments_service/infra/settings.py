@@ -9,6 +9,7 @@ is the documentation: the README's settings table must list every field
 from __future__ import annotations
 
 import ipaddress
+import zoneinfo
 from pathlib import Path
 from typing import Annotated
 
@@ -121,8 +122,17 @@ class Settings(BaseSettings):
         description="Comma-separated moderator addresses told when a comment waits.",
     )
     keep_rejected_days: int = Field(
-        30, ge=1, description="Rejected comments are deleted for good after this many days."
+        30,
+        ge=1,
+        description="Rejected and deleted comments stay restorable this many days after the moderator's "
+        "decision, then are erased for good; each comment's client fingerprint (for blocking) is kept "
+        "as long.",
     )
+    time_zone: str = Field(
+        "America/Los_Angeles",
+        description="The site's time zone (an IANA name): /admin shows times in it, with UTC on hover.",
+    )
+    admin_page_size: int = Field(50, ge=5, le=500, description="Comments per page in the /admin lists.")
     moderation_link_days: int = Field(
         7, ge=1, description="How long approve/reject links in emails stay valid."
     )
@@ -150,6 +160,15 @@ class Settings(BaseSettings):
         if self.author_token_days * 86_400 < self.edit_window_seconds:
             raise ValueError("author_token_days must last at least as long as edit_window_seconds")
         return self
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"{value!r} is not a time zone name such as America/Los_Angeles") from error
+        return value
 
     @field_validator("sqlite_synchronous")
     @classmethod

@@ -29,7 +29,7 @@ from ..infra.thread_cache import PublicThreads
 from . import problems
 from .middleware import FRAMING_ONLY, BodyLimit, FloodGate, ProxyCheck, ProxyNotice, SecurityHeaders
 from .page_shell import FALLBACK_POLICY, PageShell
-from .routers import admin, api, discussion
+from .routers import admin, admin_people, admin_queue, api, discussion
 from .site_files import site_app, site_policy
 from .thread_reader import ThreadReader
 
@@ -67,6 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(discussion.router)
     app.include_router(admin.router)
+    # Before admin_queue: its /comments/{id}/{action} would otherwise take /block and /trust.
+    app.include_router(admin_people.router)
+    app.include_router(admin_queue.router)
     _add_middleware(app, settings)
     if settings.site_dir is not None:
         app.mount("/", site_app(settings.site_dir), name="site")

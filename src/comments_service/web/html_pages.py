@@ -23,6 +23,22 @@ def page(shell: PageShell, template: str, title: str, status: int = 200, **conte
     return HTMLResponse(shell.render(title, body, extra_head=head), status_code=status)
 
 
+# /admin's own stylesheet and its one script (select all), served by routers/admin.py.
+ADMIN_HEAD = (
+    '<link rel="stylesheet" href="/admin/assets/admin.css">'
+    '<script src="/admin/assets/admin.js" defer></script>'
+)
+
+
+def admin_page(
+    shell: PageShell, template: str, title: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """A moderator's page: the site's look without the reader's search, tabs and navigation."""
+    body = env.get_template(template).render(asset=shell.asset, **context)
+    head = f'<link rel="stylesheet" href="{shell.asset("assets/stylesheets/comments.css")}">{ADMIN_HEAD}'
+    return HTMLResponse(shell.render(title, body, extra_head=head, reader_chrome=False), status_code=status)
+
+
 def message_page(
     shell: PageShell, title: str, heading: str, message: str, link: str, link_text: str, status: int = 200
 ) -> HTMLResponse:

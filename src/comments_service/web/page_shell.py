@@ -45,6 +45,41 @@ FALLBACK_POLICY = (
 )
 
 
+# What readers need and moderators do not: search, the tabs, the site's navigation and the
+# page's table of contents (with the buttons that open them). /admin pages drop them.
+_READER_CHROME = (
+    ('<label class="md-header__button md-icon" for="__drawer"', "label"),
+    ('<label class="md-header__button md-icon" for="__search"', "label"),
+    ('<div class="md-search"', "div"),
+    ('<nav class="md-tabs"', "nav"),
+    ('<div class="md-sidebar md-sidebar--primary"', "div"),
+    ('<div class="md-sidebar md-sidebar--secondary"', "div"),
+)
+_TAG = re.compile(r"<(/?)(label|div|nav)\b", re.IGNORECASE)
+
+
+def _drop_element(page: str, opening: str, tag: str) -> str:
+    """The page without the element that starts with `opening` (nested ones of its tag counted)."""
+    start = page.find(opening)
+    if start < 0:
+        return page
+    depth = 0
+    for match in _TAG.finditer(page, start):
+        if match.group(2).lower() != tag:
+            continue
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            end = page.index(">", match.end()) + 1
+            return page[:start] + page[end:]
+    return page
+
+
+def without_reader_chrome(page: str) -> str:
+    for opening, tag in _READER_CHROME:
+        page = _drop_element(page, opening, tag)
+    return page
+
+
 class PageShell:
     """The built site's 404 page (or the plain fallback), ready to take a title and an article."""
 
@@ -57,6 +92,7 @@ class PageShell:
         # Service pages must not be indexed.
         template = template.replace(_HEAD_END, '<meta name="robots" content="noindex">' + _HEAD_END, 1)
         self._template = template
+        self._bare_template = without_reader_chrome(template)
         # Where the site's assets live, read off the shell's own stylesheet link.
         found = _ASSET_BASE.search(template)
         self._asset_base = found.group(1) if found else "/"
@@ -64,9 +100,10 @@ class PageShell:
     def asset(self, path: str) -> str:
         return self._asset_base + path
 
-    def render(self, title: str, body: str, extra_head: str = "") -> str:
+    def render(self, title: str, body: str, extra_head: str = "", reader_chrome: bool = True) -> str:
         """The full page: `body` is trusted HTML (from our templates), `title` is text."""
-        page = _TITLE.sub(lambda _: f"<title>{html.escape(title)}</title>", self._template, count=1)
+        template = self._template if reader_chrome else self._bare_template
+        page = _TITLE.sub(lambda _: f"<title>{html.escape(title)}</title>", template, count=1)
         if extra_head:
             page = page.replace(_HEAD_END, extra_head + _HEAD_END, 1)
         return _ARTICLE.sub(lambda match: match.group(1) + body + match.group(3), page, count=1)

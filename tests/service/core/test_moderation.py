@@ -2,6 +2,8 @@
 
 Which transitions are allowed, what a new comment starts as in each mode, when the
 thread's version (the read cache key) moves, placeholders, and the queue's order.
+`moderation.delete` is the erase (an author's own delete, the purge); a moderator's
+delete is `soft_delete`, restorable (tests/service/core/test_retention.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from comments_service.core import comments, moderation
+from comments_service.core import comments, moderation, queue
 from comments_service.core.comment_input import NewComment
 from comments_service.core.errors import NotAllowed, Refused
 from comments_service.core.models import Comment, Thread
@@ -120,9 +122,20 @@ def test_approve_publishes_and_bumps_the_version(session: Session, thread: Threa
     assert version(session, thread) == 2
 
 
-@pytest.mark.parametrize("start", [State.APPROVED, State.DELETED])
-def test_approve_is_refused_for_approved_or_deleted(session: Session, thread: Thread, start: State) -> None:
-    comment = add(session, thread, start)
+def erased(session: Session, thread: Thread) -> Comment:
+    """A placeholder whose content the purge (or its author) erased."""
+    comment = add(session, thread, State.DELETED)
+    comment.name, comment.email, comment.text, comment.html = "", None, "", ""
+    session.commit()
+    return comment
+
+
+@pytest.mark.parametrize("start", [State.APPROVED, "erased"])
+def test_approve_is_refused_for_approved_or_erased(
+    session: Session, thread: Thread, start: State | str
+) -> None:
+    comment = erased(session, thread) if start == "erased" else add(session, thread, State(start))
+    start = comment.state
     with pytest.raises(NotAllowed):
         moderation.approve(session, comment)
     assert comment.state is start
@@ -145,9 +158,12 @@ def test_rejecting_an_approved_comment_bumps_the_version(session: Session, threa
     assert version(session, thread) == 2
 
 
-@pytest.mark.parametrize("start", [State.REJECTED, State.DELETED])
-def test_reject_is_refused_for_rejected_or_deleted(session: Session, thread: Thread, start: State) -> None:
-    comment = add(session, thread, start)
+@pytest.mark.parametrize("start", [State.REJECTED, "erased"])
+def test_reject_is_refused_for_rejected_or_erased(
+    session: Session, thread: Thread, start: State | str
+) -> None:
+    comment = erased(session, thread) if start == "erased" else add(session, thread, State(start))
+    start = comment.state
     with pytest.raises(NotAllowed):
         moderation.reject(session, comment)
     assert comment.state is start
@@ -219,18 +235,20 @@ def test_pending_queue_is_oldest_first_and_pending_only(session: Session, thread
     add(session, thread, State.APPROVED, minutes=1)
     add(session, thread, State.REJECTED, minutes=2)
     middle = add(session, thread, State.PENDING, minutes=10)
-    assert [c.id for c in moderation.in_state(session, State.PENDING, 200)] == [early.id, middle.id, late.id]
-    assert [c.id for c in moderation.in_state(session, State.PENDING, limit=2)] == [early.id, middle.id]
+    everything = queue.find(session, queue.Query(State.PENDING, limit=200))
+    assert [c.id for c in everything] == [early.id, middle.id, late.id]
+    assert [c.id for c in queue.find(session, queue.Query(State.PENDING, limit=2))] == [early.id, middle.id]
 
 
 @pytest.mark.parametrize(
-    ("action", "expected"), [("approve", State.APPROVED), ("reject", State.REJECTED), ("delete", None)]
+    ("action", "expected"),
+    [("approve", State.APPROVED), ("reject", State.REJECTED), ("delete", State.DELETED)],
 )
 def test_apply_runs_the_named_action(
     session: Session, thread: Thread, action: str, expected: State | None
 ) -> None:
     comment = add(session, thread, State.PENDING)
-    moderation.apply(session, comment, action)
+    moderation.apply(session, comment, action, "tester")
     session.commit()
     session.expire_all()
     found = session.get(Comment, comment.id)
@@ -241,7 +259,7 @@ def test_apply_runs_the_named_action(
 def test_apply_refuses_an_unknown_action(session: Session, thread: Thread, action: str) -> None:
     comment = add(session, thread, State.PENDING)
     with pytest.raises(NotAllowed):
-        moderation.apply(session, comment, action)
+        moderation.apply(session, comment, action, "tester")
     assert comment.state is State.PENDING
 
 

@@ -313,7 +313,7 @@ def test_delete_from_the_queue_removes_an_approved_comment_from_the_public_threa
     response = client.post(f"/admin/comments/{comment_id}/delete", data={"csrf": csrf})
     assert response.status_code == 200  # after the redirect to the queue
     assert "Comment deleted." in response.text
-    assert state_of(client, comment_id) is None
+    assert state_of(client, comment_id) == "deleted"  # restorable for keep_rejected_days
     assert comment_id not in public_ids(client)
 
 

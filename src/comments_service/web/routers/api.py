@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from ...core import comments, thread_view
+from ...core.clients import client_key
 from ...core.comment_input import MAX_ID, THREAD_KEY_MAX_LENGTH, CommentEdit, NewComment
 from ...core.page_info import page_accepting_comments
 from ...core.times import utcnow
@@ -157,6 +158,7 @@ async def post_comment(
 def edit_comment(
     comment_id: CommentId,
     data: CommentEdit,
+    address: ClientAddress,
     database: DatabaseDep,
     signer: SignerDep,
     settings: SettingsDep,
@@ -164,8 +166,9 @@ def edit_comment(
 ) -> JSONResponse:
     """The author may edit for a short while after posting (15 minutes by default)."""
     token_hash = comments.author_token_hash(signer, settings, token)
+    client = client_key(signer, address, settings.ipv6_prefix_length)
     with database.write() as session:
-        comment = comments.edit(session, settings, comment_id, token_hash, data)
+        comment = comments.edit(session, settings, comment_id, token_hash, data, client)
         out = thread_view.node(comment, token_hash, utcnow(), comments.edit_window(settings))
     return JSONResponse(out)
 

@@ -1,13 +1,15 @@
 """`comments`: run the service and moderate from the command line.
 
     comments serve [--host 127.0.0.1] [--port 8000] [--workers 1]
-    comments list [--state pending]        comments show ID
-    comments approve ID...                 comments reject ID...      comments delete ID...
+    comments list [--state pending] [--page KEY] [--search WORDS]     comments show ID
+    comments approve ID... | --all-pending [--page KEY]     (reject and delete alike)
+    comments audit [--format csv|json] [FILE]   comments block ID --client|--email [--days N]
+    comments unblock BLOCK_ID   comments blocks   comments trust ID [--stop]   comments authors
     comments export [FILE]                 comments import FILE
     comments set-password                  comments backup FILE       comments migrate
 
 Settings come from COMMENTS_* environment variables, as for the service. The
-moderation commands use the same rules as /admin (core/moderation.py).
+moderation commands (cli/moderation.py) use the same rules as /admin.
 """
 
 from __future__ import annotations
@@ -20,15 +22,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .core import auth, moderation, transfer
-from .core.errors import NotAllowed
-from .core.models import Comment
-from .core.states import State
-from .core.times import iso
-from .infra.backup import backup_sqlite
-from .infra.database import Database
-from .infra.schema_upgrade import migrate
-from .infra.settings import Settings
+from ..core import auth, transfer
+from ..core.errors import NotAllowed
+from ..core.models import Comment
+from ..core.times import iso
+from ..infra.backup import backup_sqlite
+from ..infra.database import Database
+from ..infra.schema_upgrade import migrate
+from ..infra.settings import Settings
+from . import moderation as moderation_cli
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,14 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--site", type=Path, help="serve this built site at / as well")
-    listing = commands.add_parser("list", help="list comments, oldest waiting first")
-    listing.add_argument("--state", choices=[s.value for s in State], default="pending")
-    listing.add_argument("--limit", type=int, default=50)
+    moderation_cli.add_commands(commands)
     show = commands.add_parser("show", help="show one comment in full")
     show.add_argument("id", type=int)
-    for action in moderation.TRANSITIONS:
-        command = commands.add_parser(action, help=f"{action} comments")
-        command.add_argument("ids", type=int, nargs="+", metavar="ID")
     out = commands.add_parser("export", help="write every thread and comment as JSON")
     out.add_argument("file", nargs="?", type=Path, help="default: standard output")
     into = commands.add_parser("import", help="load an export into an empty database")
@@ -79,22 +76,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     database = Database.open(settings.database_url, settings.sqlite_synchronous)
     try:
+        if args.command in moderation_cli.COMMANDS:
+            return moderation_cli.COMMANDS[args.command](args, database, settings)
         return COMMANDS[args.command](args, database)
     except (ValueError, OSError, NotAllowed) as error:
         print(f"comments {args.command}: {error}", file=sys.stderr)
         return 1
     finally:
         database.close()
-
-
-def _list(args: argparse.Namespace, database: Database) -> int:
-    with database.read() as session:
-        rows = moderation.in_state(session, State(args.state), args.limit)
-        for c in rows:
-            first_line = " ".join(c.text.split())[:70]
-            print(f"{c.id:>6}  {iso(c.created_at)}  {c.thread.key}  {c.name}: {first_line}")
-        print(f"{len(rows)} {args.state} comment(s).")
-    return 0
 
 
 def _show(args: argparse.Namespace, database: Database) -> int:
@@ -108,17 +97,6 @@ def _show(args: argparse.Namespace, database: Database) -> int:
         print(f"Reply to: #{c.parent_id}" if c.parent_id else "Top-level comment")
         print()
         print(c.text)
-    return 0
-
-
-def _moderate(args: argparse.Namespace, database: Database) -> int:
-    for comment_id in args.ids:
-        with database.write() as session:
-            c = session.get(Comment, comment_id)
-            if c is None:
-                raise ValueError(f"there is no comment {comment_id}")
-            moderation.apply(session, c, args.command)
-        print(f"Comment {comment_id}: {moderation.PAST_TENSE[args.command]}.")
     return 0
 
 
@@ -173,9 +151,7 @@ def _backup(args: argparse.Namespace, database: Database) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
-    "list": _list,
     "show": _show,
-    **dict.fromkeys(moderation.TRANSITIONS, _moderate),
     "export": _export,
     "import": _import,
     "set-password": _set_password,
@@ -186,7 +162,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .infra import server, workers
+    from ..infra import server, workers
 
     if args.site:
         os.environ.setdefault("COMMENTS_SITE_DIR", str(args.site))
