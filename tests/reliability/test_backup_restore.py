@@ -61,7 +61,7 @@ def _fill(client: TestClient) -> str:
 
     def act(comment_id: int, action: str) -> None:
         with write_session(database.sessions) as session:
-            moderation.apply(session, session.get(Comment, comment_id), action)
+            moderation.apply(session, session.get(Comment, comment_id), action, "tester")
 
     first = post("Root with a [link](https://example.org/a?b=1&c=2) & <b>typed tags</b>", email="a@b.co")
     act(first["comment"]["id"], "approve")
