@@ -1,7 +1,9 @@
 """Database engine and sessions for SQLite (default) and PostgreSQL.
 
-SQLite runs in WAL mode with foreign keys on: readers never wait for the writer,
-and a committed comment survives the process being killed. A write takes SQLite's
+SQLite runs in WAL mode with foreign keys on and `synchronous=FULL` by default:
+readers never wait for the writer, and a comment acknowledged as committed survives
+the process being killed and the power being cut (the WAL is flushed to disk at
+every commit). A write takes SQLite's
 write lock at BEGIN (begin_immediate, the migrations use it too), and
 writers queue on a file lock beside the database first (write_lock.py), which wakes
 the next one the moment the last commits.
@@ -30,7 +32,7 @@ class Database:
     sessions: sessionmaker[Session]
 
     @classmethod
-    def open(cls, url: str, sqlite_synchronous: str = "NORMAL") -> Database:
+    def open(cls, url: str, sqlite_synchronous: str = "FULL") -> Database:
         engine = make_engine(url, sqlite_synchronous)
         return cls(engine, session_factory(engine))
 
@@ -44,7 +46,7 @@ class Database:
         self.engine.dispose()
 
 
-def make_engine(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
+def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
