@@ -3,8 +3,8 @@
 SQLite runs in WAL mode with foreign keys on and `synchronous=FULL` by default:
 readers never wait for the writer, and a comment acknowledged as committed survives
 the process being killed and the power being cut (the WAL is flushed to disk at
-every commit). A write takes SQLite's
-write lock at BEGIN (begin_immediate, the migrations use it too), and
+every commit; group_commit.py shares that flush among the posts of a batch). A write
+takes SQLite's write lock at BEGIN (begin_immediate, the migrations use it too), and
 writers queue on a file lock beside the database first (write_lock.py), which wakes
 the next one the moment the last commits.
 """
@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from .write_lock import sqlite_writer
+
+# Any constant of our own: the advisory lock batches of writes take on PostgreSQL.
+BATCH_LOCK_KEY = 0x636F6D6D656E7473  # "comments"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,30 @@ class Database:
 
     def write(self) -> AbstractContextManager[Session]:
         return write_session(self.sessions)
+
+    def writer(self) -> AbstractContextManager[None]:
+        """The writers' lock across processes on SQLite (write_lock.py); nothing to hold on PostgreSQL."""
+        return sqlite_writer(self.engine) if self.engine.dialect.name == "sqlite" else nullcontext()
+
+    @contextmanager
+    def batch(self) -> Iterator[Session]:
+        """A write transaction for a batch of writes (group_commit.py), inside `writer()`; commits on success.
+
+        On PostgreSQL the batches of all processes take turns on an advisory lock held
+        until commit: two batches that each lock rows of several threads (or rate
+        counters) in a different order would otherwise deadlock, and PostgreSQL would
+        abort one whole batch to break it.
+        """
+        with self.sessions() as session:
+            session.connection(execution_options={"sqlite_write": True})
+            try:
+                if self.engine.dialect.name == "postgresql":
+                    session.execute(select(func.pg_advisory_xact_lock(BATCH_LOCK_KEY)))
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
 
     def close(self) -> None:
         self.engine.dispose()
