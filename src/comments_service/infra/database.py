@@ -15,12 +15,14 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from .thread_changes import FENCE_CHANNEL
 from .write_lock import sqlite_writer
 
 # Any constant of our own: the advisory lock batches of writes take on PostgreSQL.
@@ -49,8 +51,7 @@ class Database:
         """The writers' lock across processes on SQLite (write_lock.py); nothing to hold on PostgreSQL."""
         return sqlite_writer(self.engine) if self.engine.dialect.name == "sqlite" else nullcontext()
 
-    @contextmanager
-    def batch(self) -> Iterator[Session]:
+    def batch(self) -> AbstractContextManager[Session]:
         """A write transaction for a batch of writes (group_commit.py), inside `writer()`; commits on success.
 
         On PostgreSQL the batches of all processes take turns on an advisory lock held
@@ -58,16 +59,7 @@ class Database:
         counters) in a different order would otherwise deadlock, and PostgreSQL would
         abort one whole batch to break it.
         """
-        with self.sessions() as session:
-            session.connection(execution_options={"sqlite_write": True})
-            try:
-                if self.engine.dialect.name == "postgresql":
-                    session.execute(select(func.pg_advisory_xact_lock(BATCH_LOCK_KEY)))
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        return _write_transaction(self.sessions(), advisory_lock=self.engine.dialect.name == "postgresql")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -121,11 +113,47 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def write_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose transaction takes SQLite's write lock up front; commits on success."""
     engine = sessions.kw["bind"]
-    with sqlite_writer(engine) if engine.dialect.name == "sqlite" else nullcontext(), sessions() as session:
-        session.connection(execution_options={"sqlite_write": True})
+    lock = sqlite_writer(engine) if engine.dialect.name == "sqlite" else nullcontext()
+    with lock, _write_transaction(sessions()) as session:
+        yield session
+
+
+class CommitFence(Protocol):
+    """Lets a write transaction wait until this process's read cache has heard of its changes."""
+
+    def fence_token(self) -> str | None: ...
+
+    def wait_for(self, token: str) -> None: ...
+
+
+# Set by the read cache on PostgreSQL (thread_cache.py): an engine's writes then end with a fence.
+_fences: WeakKeyDictionary[Engine, CommitFence] = WeakKeyDictionary()
+
+
+def set_commit_fence(engine: Engine, fence: CommitFence | None) -> None:
+    if fence is None:
+        _fences.pop(engine, None)
+    else:
+        _fences[engine] = fence
+
+
+@contextmanager
+def _write_transaction(session: Session, advisory_lock: bool = False) -> Iterator[Session]:
+    """Commit on success, and return only once this process's cache has heard of the change."""
+    fence, token = None, None
+    with session:
+        bind = session.connection(execution_options={"sqlite_write": True})
         try:
+            if advisory_lock:
+                session.execute(select(func.pg_advisory_xact_lock(BATCH_LOCK_KEY)))
             yield session
+            fence = _fences.get(bind.engine)
+            token = fence.fence_token() if fence is not None else None
+            if token is not None:
+                session.execute(select(func.pg_notify(FENCE_CHANNEL, token)))
             session.commit()
         except BaseException:
             session.rollback()
             raise
+    if fence is not None and token is not None:
+        fence.wait_for(token)

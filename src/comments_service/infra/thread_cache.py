@@ -12,7 +12,6 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +19,14 @@ import anyio.to_thread
 
 from ..core.page_info import PageInfo
 from ..core.thread_view import thread_version, thread_view
-from .database import Database
+from .database import Database, set_commit_fence
 from .settings import Settings
+from .thread_changes import ThreadChanges
 
 INLINE_BUSY_MS = 5  # the longest a read on the event loop may wait for a lock
+
+# What a cached view was made for: the thread's version, and its page's title and address.
+Stamp = tuple[int, str, str]
 
 
 @dataclass(frozen=True)
@@ -42,14 +45,20 @@ class Body:
 
 
 class ThreadCache:
-    """The public view of recently read threads, least recently used dropped first."""
+    """The public view of recently read threads, least recently used dropped first.
+
+    A change heard for a thread (thread_changes.py) drops its entry and moves its
+    generation on: a view read from the database before the change is then not kept.
+    """
 
     def __init__(self, capacity: int = 1024):
         self._capacity = capacity
-        self._entries: OrderedDict[str, tuple[Hashable, Body]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[Stamp, Body]] = OrderedDict()
+        self._generations: dict[str, int] = {}
+        self._epoch = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str, stamp: Hashable) -> Body | None:
+    def get(self, key: str, stamp: Stamp) -> Body | None:
         """The cached body, if it was made for this stamp (the thread's version and page)."""
         with self._lock:
             entry = self._entries.get(key)
@@ -58,12 +67,38 @@ class ThreadCache:
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: str, stamp: Hashable, body: Body) -> None:
+    def latest(self, key: str) -> tuple[Stamp, Body] | None:
+        """The entry kept for `key` whatever its stamp: current while no change was heard since."""
         with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def generation(self, key: str) -> tuple[int, int]:
+        with self._lock:
+            return self._epoch, self._generations.get(key, 0)
+
+    def put(self, key: str, stamp: Stamp, body: Body, generation: tuple[int, int] | None = None) -> None:
+        """Keep `body`, unless a change to the thread was heard since `generation` was taken."""
+        with self._lock:
+            if generation is not None and generation != (self._epoch, self._generations.get(key, 0)):
+                return
             self._entries[key] = (stamp, body)
             self._entries.move_to_end(key)
             while len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)
+
+    def changed(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+            self._generations[key] = self._generations.get(key, 0) + 1
+
+    def forget_all(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._generations.clear()
+            self._epoch += 1
 
 
 class PublicThreads:
@@ -72,7 +107,10 @@ class PublicThreads:
     Checking the version is one indexed read. On SQLite it runs on the event loop,
     through one autocommit connection kept for it: a few microseconds, where handing
     it to a worker thread costs a good part of a millisecond. PostgreSQL is a network
-    round trip away, so there it runs in a worker thread like every other query.
+    round trip away: there the database tells the process of every change instead
+    (thread_changes.py), and a cached thread with no change heard is served from
+    memory on the event loop, without a query; only while that is not listening does
+    the check run in a worker thread, on every read.
 
     Nothing on the event loop may wait for the database, or the whole worker waits:
     the connection is opened in a worker thread, used only when the database is in
@@ -85,9 +123,22 @@ class PublicThreads:
         self._cache = ThreadCache()
         self._inline = database.engine.dialect.name == "sqlite"
         self._connection: Any = None  # opened on first use, after migrations have run
+        self._changes: ThreadChanges | None = None
+        if database.engine.dialect.name == "postgresql":
+            self._changes = ThreadChanges(database.engine, self._cache.changed, self._cache.forget_all)
+            set_commit_fence(database.engine, self._changes)
+
+    def start(self) -> None:
+        """Start listening for changes (PostgreSQL), once the schema is up to date."""
+        if self._changes is not None:
+            self._changes.start()
 
     async def body(self, page: PageInfo) -> Body:
-        if self._inline:
+        if self._changes is not None and self._changes.listening:
+            entry = self._cache.latest(page.thread)
+            if entry is not None and entry[0][1:] == (page.title, page.url):
+                return entry[1]
+        elif self._inline:
             version = await self._sqlite_version(page.thread)
             cached = None if version is None else self._cache.get(page.thread, self._stamp(page, version))
             if cached is not None:
@@ -95,6 +146,9 @@ class PublicThreads:
         return await anyio.to_thread.run_sync(self._load, page)
 
     def close(self) -> None:
+        if self._changes is not None:
+            set_commit_fence(self._database.engine, None)
+            self._changes.close()
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -129,6 +183,7 @@ class PublicThreads:
         return connection
 
     def _load(self, page: PageInfo) -> Body:
+        generation = self._cache.generation(page.thread)
         with self._database.read() as session:
             stamp = self._stamp(page, thread_version(session, page.thread))
             cached = self._cache.get(page.thread, stamp)
@@ -138,10 +193,10 @@ class PublicThreads:
             # Cached only if no change landed while it was read (PostgreSQL reads each
             # statement afresh), or a stale view would be kept under the new version.
             if thread_version(session, page.thread) == stamp[0]:
-                self._cache.put(page.thread, stamp, body)
+                self._cache.put(page.thread, stamp, body, generation)
         return body
 
     @staticmethod
-    def _stamp(page: PageInfo, version: int) -> tuple[int, str, str]:
+    def _stamp(page: PageInfo, version: int) -> Stamp:
         # A rebuilt site may retitle or move the page: that is part of the cache key too.
         return (version, page.title, page.url)

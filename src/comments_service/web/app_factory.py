@@ -103,6 +103,7 @@ def _lifespan(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.auto_migrate:
             await asyncio.to_thread(migrate, settings.database_url)
+        app.state.public_threads.start()
         housekeeping = asyncio.create_task(run_forever(database, settings))
         try:
             yield
