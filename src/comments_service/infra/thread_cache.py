@@ -25,6 +25,8 @@ from .thread_changes import ThreadChanges
 
 INLINE_BUSY_MS = 5  # the longest a read on the event loop may wait for a lock
 
+CACHE_BYTES = 64 * 1024 * 1024  # per process: some 50,000 small threads, or 80 of 1,000 comments
+
 # What a cached view was made for: the thread's version, and its page's title and address.
 Stamp = tuple[int, str, str]
 
@@ -37,6 +39,10 @@ class Body:
     compressed: bytes
     etag: str
 
+    @property
+    def size(self) -> int:
+        return len(self.raw) + len(self.compressed)
+
     @classmethod
     def of(cls, data: Any) -> Body:
         raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -47,12 +53,15 @@ class Body:
 class ThreadCache:
     """The public view of recently read threads, least recently used dropped first.
 
+    Bounded by count and by size: a site has thousands of small threads and a few big
+    ones (a 1,000-comment thread is most of a megabyte).
+
     A change heard for a thread (thread_changes.py) drops its entry and moves its
     generation on: a view read from the database before the change is then not kept.
     """
 
-    def __init__(self, capacity: int = 1024):
-        self._capacity = capacity
+    def __init__(self, capacity: int = 4096, max_bytes: int = CACHE_BYTES):
+        self._capacity, self._max_bytes, self._bytes = capacity, max_bytes, 0
         self._entries: OrderedDict[str, tuple[Stamp, Body]] = OrderedDict()
         self._generations: dict[str, int] = {}
         self._epoch = 0
@@ -84,21 +93,30 @@ class ThreadCache:
         with self._lock:
             if generation is not None and generation != (self._epoch, self._generations.get(key, 0)):
                 return
+            self._drop(key)
             self._entries[key] = (stamp, body)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
+            self._bytes += body.size
+            while len(self._entries) > self._capacity or (
+                self._bytes > self._max_bytes and len(self._entries) > 1
+            ):
+                self._drop(next(iter(self._entries)))
 
     def changed(self, key: str) -> None:
         with self._lock:
-            self._entries.pop(key, None)
+            self._drop(key)
             self._generations[key] = self._generations.get(key, 0) + 1
 
     def forget_all(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
             self._generations.clear()
             self._epoch += 1
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry[1].size
 
 
 class PublicThreads:

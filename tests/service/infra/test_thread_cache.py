@@ -27,7 +27,7 @@ from comments_service.infra import thread_changes
 from comments_service.infra.database import Database, make_engine, session_factory
 from comments_service.infra.schema_upgrade import migrate
 from comments_service.infra.settings import Settings
-from comments_service.infra.thread_cache import PublicThreads
+from comments_service.infra.thread_cache import Body, PublicThreads, ThreadCache
 
 PAGE = PageInfo(thread="articles/first", url="/blog/first/", title="First article")
 HOLD = 1.5  # seconds another connection keeps the database locked
@@ -234,3 +234,19 @@ def test_on_postgresql_a_write_of_this_process_is_seen_by_its_very_next_read(pg_
         mine = Comment(thread_id=thread.id, state=State.APPROVED, name="Ann", text="Mine.", html="Mine.")
         session.add(mine)
     assert b"Mine." in asyncio.run(threads.body(PAGE)).raw
+
+
+def test_the_cache_keeps_recent_threads_within_its_count_and_size() -> None:
+    def body(size: int) -> Body:
+        return Body(raw=b"x" * size, compressed=b"", etag='"e"')
+
+    cache = ThreadCache(capacity=3, max_bytes=1000)
+    for key in "abc":
+        cache.put(key, (1, "", ""), body(100))
+    cache.get("a", (1, "", ""))  # read lately: kept
+    cache.put("d", (1, "", ""), body(100))
+    assert [k for k in "abcd" if cache.latest(k)] == ["a", "c", "d"]
+    cache.put("big", (1, "", ""), body(850))
+    assert [k for k in ("a", "c", "d", "big") if cache.latest(k)] == ["d", "big"]
+    cache.changed("big")
+    assert cache.latest("big") is None
