@@ -38,3 +38,15 @@ class Batches(Protocol):
     def expect(self) -> AbstractContextManager[Slot]:
         """A write on its way (being checked, rendered): the writer may wait a moment for it."""
         ...
+
+
+CHANGED_THREADS = "changed_threads"  # the session.info key that thread_changed fills
+
+
+def thread_changed(session: Session, key: str) -> None:
+    """Note that what the public sees of thread `key` changes with this transaction.
+
+    Once it commits, this process's read cache drops the thread before the writer
+    answers (infra/database.py), so the writer's next read shows its change.
+    """
+    session.info.setdefault(CHANGED_THREADS, set()).add(key)

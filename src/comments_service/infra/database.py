@@ -11,18 +11,18 @@ the next one the moment the last commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .thread_changes import FENCE_CHANNEL
+from ..core.transactions import CHANGED_THREADS
 from .write_lock import sqlite_writer
 
 # Any constant of our own: the advisory lock batches of writes take on PostgreSQL.
@@ -118,42 +118,32 @@ def write_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-class CommitFence(Protocol):
-    """Lets a write transaction wait until this process's read cache has heard of its changes."""
-
-    def fence_token(self) -> str | None: ...
-
-    def wait_for(self, token: str) -> None: ...
+# Set by the read cache on PostgreSQL (thread_cache.py): told, once a write commits, which
+# threads it changed (core/transactions.thread_changed), before the writer answers.
+_on_commit: WeakKeyDictionary[Engine, Callable[[str], None]] = WeakKeyDictionary()
 
 
-# Set by the read cache on PostgreSQL (thread_cache.py): an engine's writes then end with a fence.
-_fences: WeakKeyDictionary[Engine, CommitFence] = WeakKeyDictionary()
-
-
-def set_commit_fence(engine: Engine, fence: CommitFence | None) -> None:
-    if fence is None:
-        _fences.pop(engine, None)
+def on_thread_change(engine: Engine, told: Callable[[str], None] | None) -> None:
+    if told is None:
+        _on_commit.pop(engine, None)
     else:
-        _fences[engine] = fence
+        _on_commit[engine] = told
 
 
 @contextmanager
 def _write_transaction(session: Session, advisory_lock: bool = False) -> Iterator[Session]:
-    """Commit on success, and return only once this process's cache has heard of the change."""
-    fence, token = None, None
+    """Commit on success; then tell this process's read cache which threads changed."""
     with session:
         bind = session.connection(execution_options={"sqlite_write": True})
         try:
             if advisory_lock:
                 session.execute(select(func.pg_advisory_xact_lock(BATCH_LOCK_KEY)))
             yield session
-            fence = _fences.get(bind.engine)
-            token = fence.fence_token() if fence is not None else None
-            if token is not None:
-                session.execute(select(func.pg_notify(FENCE_CHANNEL, token)))
             session.commit()
         except BaseException:
             session.rollback()
             raise
-    if fence is not None and token is not None:
-        fence.wait_for(token)
+        told = _on_commit.get(bind.engine)
+        for key in session.info.pop(CHANGED_THREADS, ()):
+            if told is not None:
+                told(key)

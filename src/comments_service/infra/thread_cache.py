@@ -19,7 +19,7 @@ import anyio.to_thread
 
 from ..core.page_info import PageInfo
 from ..core.thread_view import thread_version, thread_view
-from .database import Database, set_commit_fence
+from .database import Database, on_thread_change
 from .settings import Settings
 from .thread_changes import ThreadChanges
 
@@ -144,7 +144,7 @@ class PublicThreads:
         self._changes: ThreadChanges | None = None
         if database.engine.dialect.name == "postgresql":
             self._changes = ThreadChanges(database.engine, self._cache.changed, self._cache.forget_all)
-            set_commit_fence(database.engine, self._changes)
+            on_thread_change(database.engine, self._cache.changed)
 
     def start(self) -> None:
         """Start listening for changes (PostgreSQL), once the schema is up to date."""
@@ -165,7 +165,7 @@ class PublicThreads:
 
     def close(self) -> None:
         if self._changes is not None:
-            set_commit_fence(self._database.engine, None)
+            on_thread_change(self._database.engine, None)
             self._changes.close()
         if self._connection is not None:
             self._connection.close()

@@ -12,9 +12,7 @@ told to forget everything, since changes may have gone unheard meanwhile.
 
 from __future__ import annotations
 
-import itertools
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +23,6 @@ from sqlalchemy import Engine
 log = logging.getLogger(__name__)
 
 CHANNEL = "comments_threads"
-FENCE_CHANNEL = "comments_fences"
 TRIGGERS = ("threads_added_or_removed", "threads_version_moved")  # migration 0004's
 TRIGGERS_PRESENT = (
     "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'threads'::regclass "
@@ -37,21 +34,13 @@ RETRY_SECONDS = 1.0  # between checks that the connection is up; and before list
 class ThreadChanges:
     """The listening thread of one process; `changed(key)` and `restarted()` are called from it.
 
-    Notifications arrive a moment after their commit. So that this process reads its
-    own writes at once, each of its write transactions also sends a fence of its own
-    on FENCE_CHANNEL (fence_token, sent before the commit) and waits after the commit
-    until the listener has heard it (wait_for): by then every change that transaction
-    made has been heard, since PostgreSQL delivers one transaction's notifications in
-    the order they were sent.
+    Notifications arrive a moment after their commit: this process's own writes tell
+    its cache themselves, at commit (database.on_thread_change), so that a writer's
+    next read shows its change at once.
     """
 
     def __init__(self, engine: Engine, changed: Callable[[str], None], restarted: Callable[[], None]):
         self._engine, self._changed, self._restarted = engine, changed, restarted
-        self._fences = threading.Condition()
-        self._fences_sent = itertools.count(1)
-        self._fences_heard: set[int] = set()
-        self._session = 0  # how many times listening started
-        self._prefix = f"{os.getpid()}:{id(self)}:"
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._connection: Any = None
@@ -61,24 +50,6 @@ class ThreadChanges:
     def listening(self) -> bool:
         """Whether every change is being heard: the connection answered within the last few seconds."""
         return time.monotonic() < self._heard_until
-
-    def fence_token(self) -> str | None:
-        """A fence for a write to send on FENCE_CHANNEL before it commits; None when not listening."""
-        return f"{self._prefix}{self._session}:{next(self._fences_sent)}" if self.listening else None
-
-    def wait_for(self, token: str, timeout: float = 5.0) -> None:
-        """Until the fence `token` was heard (or listening stopped: reads then ask the database)."""
-        session, number = (int(part) for part in token.rsplit(":", 2)[1:])
-        deadline = time.monotonic() + timeout
-        with self._fences:
-            # A connection lost meanwhile lost the fence too; listening again, the cache was emptied.
-            while number not in self._fences_heard and self.listening and self._session == session:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    log.warning("a fence was not heard within %s s", timeout)
-                    return
-                self._fences.wait(min(left, 0.1))
-            self._fences_heard.discard(number)
 
     def start(self) -> None:
         if self._thread is None:
@@ -101,9 +72,6 @@ class ThreadChanges:
                     log.warning("lost the thread-change notifications; reads check the database meanwhile")
             finally:
                 self._heard_until = 0.0
-                with self._fences:
-                    self._fences_heard.clear()
-                    self._fences.notify_all()  # whoever waits for a fence asks the database instead
                 if self._connection is not None:
                     self._connection.close()
                     self._connection = None
@@ -121,21 +89,10 @@ class ThreadChanges:
             # Not migrated yet (COMMENTS_AUTO_MIGRATE off): nothing would be heard.
             return
         connection.execute(f"LISTEN {CHANNEL}")
-        connection.execute(f"LISTEN {FENCE_CHANNEL}")
         self._restarted()  # from here on, every change is heard
-        with self._fences:
-            self._session += 1
         while not self._stop.is_set():
             self._heard_until = time.monotonic() + 3 * RETRY_SECONDS
             for note in connection.notifies(timeout=RETRY_SECONDS):
-                if note.channel == CHANNEL:
-                    self._changed(note.payload)
-                elif note.payload.startswith(self._prefix):
-                    self._heard(int(note.payload.rsplit(":", 1)[1]))
+                self._changed(note.payload)
             # A connection that died quietly fails here (or hangs: then `listening` runs out).
             connection.execute("SELECT 1")
-
-    def _heard(self, number: int) -> None:
-        with self._fences:
-            self._fences_heard.add(number)
-            self._fences.notify_all()

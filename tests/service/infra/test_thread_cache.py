@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import Session
 
+from comments_service.core import moderation
 from comments_service.core.models import Comment, Thread
 from comments_service.core.page_info import PageInfo
 from comments_service.core.states import State
@@ -228,11 +229,11 @@ def test_on_postgresql_a_write_of_this_process_is_seen_by_its_very_next_read(pg_
     add_comment(url, "Before.")
     wait_for(lambda: threads._cache.latest(PAGE.thread) is None, "the first change is heard")
     assert b"Before." in asyncio.run(threads.body(PAGE)).raw
-    with threads._database.write() as session:  # as posting, editing, moderating do
+    with threads._database.write() as session:  # as editing and moderating do
         thread = session.scalar(select(Thread).where(Thread.key == PAGE.thread))
-        thread.version += 1
         mine = Comment(thread_id=thread.id, state=State.APPROVED, name="Ann", text="Mine.", html="Mine.")
         session.add(mine)
+        moderation.bump(session, thread.id)
     assert b"Mine." in asyncio.run(threads.body(PAGE)).raw
 
 
