@@ -109,9 +109,13 @@ class GroupCommit:
 
     def _serve(self) -> None:
         while self._wait_for_work():
-            with self._database.writer():
-                batch = self._take()
-                self._write(batch)
+            try:
+                with self._database.writer():
+                    self._write(self._take())
+            except Exception as error:  # the writers' lock itself failed: answer, never hang
+                log.exception("could not take the writers' lock")
+                for item in self._take():
+                    item.future.set_exception(error)
 
     def _wait_for_work(self) -> bool:
         """Until there is a post to write (and, briefly, while more are on their way); False at close."""

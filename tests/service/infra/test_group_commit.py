@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -152,4 +153,19 @@ def test_closing_writes_what_is_queued_and_a_later_write_starts_again(database: 
     assert group.submit(insert("later")).result(WAIT) == "later"
     with database.read() as session:
         assert session.scalar(select(func.count()).select_from(RateCounter)) == 3
+    group.close()
+
+
+def test_writes_are_answered_even_when_the_writers_lock_fails(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: Database) -> Any:
+        raise OSError("no lock today")
+
+    group = GroupCommit(database, max_batch=64, max_wait_seconds=0)
+    monkeypatch.setattr(Database, "writer", broken)
+    with pytest.raises(OSError, match="no lock today"):
+        group.submit(insert("refused")).result(WAIT)
+    monkeypatch.undo()
+    assert group.submit(insert("later")).result(WAIT) == "later"
     group.close()
