@@ -6,6 +6,7 @@ keyed HMAC of the client's group (an IPv4 address, or the IPv6 network around on
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Mapping
 
@@ -37,10 +38,10 @@ def untrusted_local_proxy(peer: str | None, headers: Mapping[str, str], trusted_
     Then every visitor has the proxy's address: one flooder uses everyone's posting
     limit, and a few wrong passwords lock every moderator out.
     """
+    if not any(headers.get(name) for name in FORWARDING_HEADERS):
+        return False  # most requests: no need to parse the address
     ip = _ip(peer or "")
-    if ip is None or not ip.is_loopback or _trusted(ip, trusted_proxies):
-        return False
-    return any(headers.get(name) for name in FORWARDING_HEADERS)
+    return ip is not None and ip.is_loopback and not _trusted(ip, trusted_proxies)
 
 
 def client_group(address: str, ipv6_prefix: int) -> str:
@@ -58,8 +59,12 @@ def client_group(address: str, ipv6_prefix: int) -> str:
     return str(ipaddress.IPv6Network((int(ip), ipv6_prefix), strict=False))
 
 
+@functools.lru_cache(maxsize=4096)
 def client_key(signer: Signer, address: str, ipv6_prefix: int) -> str:
-    """What rate limits and the login lockout count by: a keyed fingerprint of the client."""
+    """What rate limits and the login lockout count by: a keyed fingerprint of the client.
+
+    Kept for recent clients: every post asks twice (the flood gate, then posting).
+    """
     return signer.client_key(client_group(address, ipv6_prefix))
 
 

@@ -25,6 +25,7 @@ from .rendering import Unrenderable, count_links, render
 from .states import ModerationMode, State
 from .times import as_utc, utcnow
 from .tokens import Signer, sha256
+from .transactions import thread_changed
 
 _COMMENT_INSERT = insert(Comment).returning(Comment.id)
 
@@ -139,7 +140,10 @@ def thread_id_for(session: Session, page: PageInfo, bump: bool) -> int:
     """
     statement = _thread_upsert(session.get_bind().dialect.name, bump)
     values = {"key": page.thread, "title": page.title, "url": page.url, "created_at": utcnow()}
-    return int(session.connection().execute(statement, values).scalar_one())
+    thread_id = int(session.connection().execute(statement, values).scalar_one())
+    if bump:
+        thread_changed(session, page.thread)
+    return thread_id
 
 
 @functools.cache

@@ -29,6 +29,7 @@ from .models import Comment, Thread
 from .rendering import link_targets
 from .states import ModerationMode, State
 from .times import utcnow
+from .transactions import thread_changed
 
 # In first-time mode, an edit that keeps less than this share of the words (in order)
 # is a new comment as far as moderation goes.
@@ -106,7 +107,11 @@ def author_was_approved(session: Session, token_hash: str | None) -> bool:
 
 def bump(session: Session, thread_id: int) -> None:
     """Tell readers' caches that what the public sees in this thread has changed."""
-    session.execute(update(Thread).where(Thread.id == thread_id).values(version=Thread.version + 1))
+    key = session.scalar(
+        update(Thread).where(Thread.id == thread_id).values(version=Thread.version + 1).returning(Thread.key)
+    )
+    if key is not None:
+        thread_changed(session, key)
 
 
 def _move(session: Session, comment: Comment, action: str, bumps: set[int] | None) -> None:

@@ -21,6 +21,19 @@ from .states import ModerationMode, State
 from .times import as_utc, iso, utcnow
 
 PUBLIC_STATES = (State.APPROVED, State.DELETED, State.REJECTED)
+# What node() reads of a comment.
+NODE_COLUMNS = (
+    Comment.id,
+    Comment.parent_id,
+    Comment.state,
+    Comment.name,
+    Comment.html,
+    Comment.text,
+    Comment.created_at,
+    Comment.edited_at,
+    Comment.author_token_hash,
+    Comment.depth,
+)
 
 
 def thread_version(session: Session, key: str) -> int:
@@ -32,8 +45,9 @@ def thread_view(session: Session, policy: Policy, page: PageInfo, token_hash: st
     visible: ColumnElement[bool] = Comment.state.in_(PUBLIC_STATES)
     if token_hash is not None:
         visible = or_(visible, (Comment.state == State.PENDING) & (Comment.author_token_hash == token_hash))
-    rows = session.scalars(
-        select(Comment)
+    # Plain rows of the columns a node shows: loading a thousand ORM objects cost most of a read.
+    rows = session.execute(
+        select(*NODE_COLUMNS)
         .join(Thread)
         .where(Thread.key == page.thread, visible)
         .order_by(Comment.created_at, Comment.id)
@@ -65,8 +79,77 @@ def thread_view(session: Session, policy: Policy, page: PageInfo, token_hash: st
     }
 
 
-def node(row: Comment, token_hash: str | None, now: dt.datetime, window: dt.timedelta) -> dict[str, Any]:
-    """One comment as the API shows it (web/api_schema.py's CommentOut), replies to be added."""
+def own_comments(session: Session, key: str, token_hash: str) -> list[Comment]:
+    """A browser's own comments in a thread that it sees as its own (pending or approved); indexed."""
+    return list(
+        session.scalars(
+            select(Comment)
+            .join(Thread)
+            .where(
+                Comment.author_token_hash == token_hash,
+                Thread.key == key,
+                Comment.state.in_((State.PENDING, State.APPROVED)),
+            )
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+
+
+def answered_among(session: Session, ids: list[int]) -> set[int | None]:
+    """Which of these comments have any reply at all (a pending one too)."""
+    return set(session.scalars(select(Comment.parent_id).where(Comment.parent_id.in_(ids)).distinct()))
+
+
+def with_own(
+    public: dict[str, Any],
+    own: list[Comment],
+    token_hash: str,
+    policy: Policy,
+    answered: set[int | None],
+) -> dict[str, Any] | None:
+    """thread_view for an author, made from the public view (modified in place) and their own comments.
+
+    The public view is cached and the author's own comments are a few rows, so a
+    reader with an edit token costs one small query, not the whole thread. None when
+    an own comment has no place in the public view (its parent was removed meanwhile,
+    or the view is older than the comment): then the caller builds the whole view.
+    `answered` matters only where every comment is moderated (see _freeze_answered).
+    """
+    now, window = utcnow(), edit_window(policy)
+    index: dict[int, dict[str, Any]] = {}
+    _index(public["comments"], index)
+    for row in own:
+        mine = node(row, token_hash, now, window)
+        if row.id in index:
+            mine["replies"] = index[row.id]["replies"]
+            index[row.id].update(mine)
+            continue
+        if row.state is not State.PENDING or (row.parent_id is not None and row.parent_id not in index):
+            return None
+        siblings = index[row.parent_id]["replies"] if row.parent_id else public["comments"]
+        _insert_in_order(siblings, mine)
+        index[row.id] = mine
+    if policy.moderation is ModerationMode.ALL:
+        _freeze_answered([index[row.id] for row in own], answered)
+    return public
+
+
+def _index(nodes: list[dict[str, Any]], index: dict[int, dict[str, Any]]) -> None:
+    for item in nodes:
+        index[item["id"]] = item
+        _index(item["replies"], index)
+
+
+def _insert_in_order(siblings: list[dict[str, Any]], item: dict[str, Any]) -> None:
+    """Siblings are in the order they were written (created, then id), as thread_view sorts them."""
+    key = (item["created"], item["id"])
+    at = next((n for n, other in enumerate(siblings) if (other["created"], other["id"]) > key), len(siblings))
+    siblings.insert(at, item)
+
+
+def node(row: Any, token_hash: str | None, now: dt.datetime, window: dt.timedelta) -> dict[str, Any]:
+    """One comment (a Comment, or a row of NODE_COLUMNS) as the API shows it (web/api_schema.py's
+    CommentOut), replies to be added."""
     hidden = row.state in (State.DELETED, State.REJECTED)
     own = token_hash is not None and row.author_token_hash == token_hash
     until = as_utc(row.created_at) + window

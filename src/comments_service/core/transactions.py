@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 
 class Transactions(Protocol):
@@ -16,3 +20,33 @@ class Transactions(Protocol):
     def write(self) -> AbstractContextManager[Session]:
         """A session holding the database's write lock from its start; commits on success."""
         ...
+
+
+class Slot(Protocol):
+    def submit(self, step: Callable[[Session], T]) -> Future[T]:
+        """Run `step` in the next batch's transaction; its result or exception once that committed.
+
+        Other writes share the transaction: a step does its writes in savepoints
+        (session.begin_nested), so that when it raises, the others are untouched.
+        """
+        ...
+
+
+class Batches(Protocol):
+    """Writes committed together (infra/group_commit.py): one flush to disk for many posts."""
+
+    def expect(self) -> AbstractContextManager[Slot]:
+        """A write on its way (being checked, rendered): the writer may wait a moment for it."""
+        ...
+
+
+CHANGED_THREADS = "changed_threads"  # the session.info key that thread_changed fills
+
+
+def thread_changed(session: Session, key: str) -> None:
+    """Note that what the public sees of thread `key` changes with this transaction.
+
+    Once it commits, this process's read cache drops the thread before the writer
+    answers (infra/database.py), so the writer's next read shows its change.
+    """
+    session.info.setdefault(CHANGED_THREADS, set()).add(key)

@@ -12,7 +12,6 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +19,16 @@ import anyio.to_thread
 
 from ..core.page_info import PageInfo
 from ..core.thread_view import thread_version, thread_view
-from .database import Database
+from .database import Database, on_thread_change
 from .settings import Settings
+from .thread_changes import ThreadChanges
 
 INLINE_BUSY_MS = 5  # the longest a read on the event loop may wait for a lock
+
+CACHE_BYTES = 64 * 1024 * 1024  # per process: some 50,000 small threads, or 80 of 1,000 comments
+
+# What a cached view was made for: the thread's version, and its page's title and address.
+Stamp = tuple[int, str, str]
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,10 @@ class Body:
     compressed: bytes
     etag: str
 
+    @property
+    def size(self) -> int:
+        return len(self.raw) + len(self.compressed)
+
     @classmethod
     def of(cls, data: Any) -> Body:
         raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -42,14 +51,23 @@ class Body:
 
 
 class ThreadCache:
-    """The public view of recently read threads, least recently used dropped first."""
+    """The public view of recently read threads, least recently used dropped first.
 
-    def __init__(self, capacity: int = 1024):
-        self._capacity = capacity
-        self._entries: OrderedDict[str, tuple[Hashable, Body]] = OrderedDict()
+    Bounded by count and by size: a site has thousands of small threads and a few big
+    ones (a 1,000-comment thread is most of a megabyte).
+
+    A change heard for a thread (thread_changes.py) drops its entry and moves its
+    generation on: a view read from the database before the change is then not kept.
+    """
+
+    def __init__(self, capacity: int = 4096, max_bytes: int = CACHE_BYTES):
+        self._capacity, self._max_bytes, self._bytes = capacity, max_bytes, 0
+        self._entries: OrderedDict[str, tuple[Stamp, Body]] = OrderedDict()
+        self._generations: dict[str, int] = {}
+        self._epoch = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str, stamp: Hashable) -> Body | None:
+    def get(self, key: str, stamp: Stamp) -> Body | None:
         """The cached body, if it was made for this stamp (the thread's version and page)."""
         with self._lock:
             entry = self._entries.get(key)
@@ -58,12 +76,47 @@ class ThreadCache:
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: str, stamp: Hashable, body: Body) -> None:
+    def latest(self, key: str) -> tuple[Stamp, Body] | None:
+        """The entry kept for `key` whatever its stamp: current while no change was heard since."""
         with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def generation(self, key: str) -> tuple[int, int]:
+        with self._lock:
+            return self._epoch, self._generations.get(key, 0)
+
+    def put(self, key: str, stamp: Stamp, body: Body, generation: tuple[int, int] | None = None) -> None:
+        """Keep `body`, unless a change to the thread was heard since `generation` was taken."""
+        with self._lock:
+            if generation is not None and generation != (self._epoch, self._generations.get(key, 0)):
+                return
+            self._drop(key)
             self._entries[key] = (stamp, body)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
+            self._bytes += body.size
+            while len(self._entries) > self._capacity or (
+                self._bytes > self._max_bytes and len(self._entries) > 1
+            ):
+                self._drop(next(iter(self._entries)))
+
+    def changed(self, key: str) -> None:
+        with self._lock:
+            self._drop(key)
+            self._generations[key] = self._generations.get(key, 0) + 1
+
+    def forget_all(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+            self._generations.clear()
+            self._epoch += 1
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry[1].size
 
 
 class PublicThreads:
@@ -72,7 +125,10 @@ class PublicThreads:
     Checking the version is one indexed read. On SQLite it runs on the event loop,
     through one autocommit connection kept for it: a few microseconds, where handing
     it to a worker thread costs a good part of a millisecond. PostgreSQL is a network
-    round trip away, so there it runs in a worker thread like every other query.
+    round trip away: there the database tells the process of every change instead
+    (thread_changes.py), and a cached thread with no change heard is served from
+    memory on the event loop, without a query; only while that is not listening does
+    the check run in a worker thread, on every read.
 
     Nothing on the event loop may wait for the database, or the whole worker waits:
     the connection is opened in a worker thread, used only when the database is in
@@ -85,9 +141,22 @@ class PublicThreads:
         self._cache = ThreadCache()
         self._inline = database.engine.dialect.name == "sqlite"
         self._connection: Any = None  # opened on first use, after migrations have run
+        self._changes: ThreadChanges | None = None
+        if database.engine.dialect.name == "postgresql":
+            self._changes = ThreadChanges(database.engine, self._cache.changed, self._cache.forget_all)
+            on_thread_change(database.engine, self._cache.changed)
+
+    def start(self) -> None:
+        """Start listening for changes (PostgreSQL), once the schema is up to date."""
+        if self._changes is not None:
+            self._changes.start()
 
     async def body(self, page: PageInfo) -> Body:
-        if self._inline:
+        if self._changes is not None and self._changes.listening:
+            entry = self._cache.latest(page.thread)
+            if entry is not None and entry[0][1:] == (page.title, page.url):
+                return entry[1]
+        elif self._inline:
             version = await self._sqlite_version(page.thread)
             cached = None if version is None else self._cache.get(page.thread, self._stamp(page, version))
             if cached is not None:
@@ -95,6 +164,9 @@ class PublicThreads:
         return await anyio.to_thread.run_sync(self._load, page)
 
     def close(self) -> None:
+        if self._changes is not None:
+            on_thread_change(self._database.engine, None)
+            self._changes.close()
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -129,6 +201,7 @@ class PublicThreads:
         return connection
 
     def _load(self, page: PageInfo) -> Body:
+        generation = self._cache.generation(page.thread)
         with self._database.read() as session:
             stamp = self._stamp(page, thread_version(session, page.thread))
             cached = self._cache.get(page.thread, stamp)
@@ -138,10 +211,10 @@ class PublicThreads:
             # Cached only if no change landed while it was read (PostgreSQL reads each
             # statement afresh), or a stale view would be kept under the new version.
             if thread_version(session, page.thread) == stamp[0]:
-                self._cache.put(page.thread, stamp, body)
+                self._cache.put(page.thread, stamp, body, generation)
         return body
 
     @staticmethod
-    def _stamp(page: PageInfo, version: int) -> tuple[int, str, str]:
+    def _stamp(page: PageInfo, version: int) -> Stamp:
         # A rebuilt site may retitle or move the page: that is part of the cache key too.
         return (version, page.title, page.url)

@@ -1,12 +1,18 @@
 """Posting from a request, for the JSON API and the no-JavaScript form alike.
 
-The rules run in core/posting.py; what is left is the web's part: when a comment
-waits for moderation, the moderators are emailed by a background task, after the
-response, so a slow or broken mail server never delays or loses a comment.
+The rules run in core/posting.py; what is left is the web's part: the checks and the
+rendering run in a posting thread, the write waits for its batch without holding one
+(the JSON API), and when a comment waits for moderation, the moderators are emailed by
+a background task, after the response, so a slow or broken mail server never delays
+or loses a comment.
 """
 
 from __future__ import annotations
 
+import asyncio
+
+import anyio.to_thread
+from anyio import CapacityLimiter
 from fastapi import BackgroundTasks
 
 from ..core import posting
@@ -23,7 +29,38 @@ def submit(
     token: str | None,
     background: BackgroundTasks,
 ) -> posting.Posted:
+    """Post from a worker thread (the no-JavaScript form's handler runs in one)."""
     posted = posting.post(context, data, address, token)
+    _tell_moderators(context, settings, data, posted, background)
+    return posted
+
+
+async def submit_async(
+    context: posting.PostingContext,
+    settings: Settings,
+    data: NewComment,
+    address: str,
+    token: str | None,
+    background: BackgroundTasks,
+    threads: CapacityLimiter,
+) -> posting.Posted:
+    """Post from the event loop: checked and rendered in one of `threads`, then awaited, threadless."""
+    with context.batches.expect() as slot:
+        future = await anyio.to_thread.run_sync(
+            posting.start, context, slot, data, address, token, limiter=threads
+        )
+    posted = await asyncio.wrap_future(future)
+    _tell_moderators(context, settings, data, posted, background)
+    return posted
+
+
+def _tell_moderators(
+    context: posting.PostingContext,
+    settings: Settings,
+    data: NewComment,
+    posted: posting.Posted,
+    background: BackgroundTasks,
+) -> None:
     if posted.status == "pending" and email_is_on(settings):
         message = pending_message(
             settings,
@@ -36,4 +73,3 @@ def submit(
             posted.page.url,
         )
         background.add_task(send, settings, message)
-    return posted

@@ -84,9 +84,9 @@ PageListDep = Annotated[PageList, Depends(_page_list)]
 ThreadReaderDep = Annotated[ThreadReader, Depends(_thread_reader)]
 PageShellDep = Annotated[PageShell, Depends(_page_shell)]
 PostingDep = Annotated[PostingContext, Depends(_posting)]
-# Posts write one at a time (SQLite has one writer; PostgreSQL locks the thread's row),
-# so more posting threads only fight over the GIL and stretch the time each holds the
-# write lock (see app_factory.POSTING_THREADS).
+# The threads that check and render posts (CPU work): more of them only fight over the
+# GIL. The write itself waits for its batch without a thread (infra/group_commit.py;
+# see app_factory.POSTING_THREADS).
 PostingThreadsDep = Annotated[CapacityLimiter, Depends(_posting_threads)]
 ProxyNoticeDep = Annotated[ProxyNotice, Depends(_proxy_notice)]
 ClientAddress = Annotated[str, Depends(_client_address)]

@@ -17,13 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.orm import Session
 
+from comments_service.core import moderation
+from comments_service.core.models import Comment, Thread
 from comments_service.core.page_info import PageInfo
+from comments_service.core.states import State
+from comments_service.infra import thread_changes
 from comments_service.infra.database import Database, make_engine, session_factory
 from comments_service.infra.schema_upgrade import migrate
 from comments_service.infra.settings import Settings
-from comments_service.infra.thread_cache import PublicThreads
+from comments_service.infra.thread_cache import Body, PublicThreads, ThreadCache
 
 PAGE = PageInfo(thread="articles/first", url="/blog/first/", title="First article")
 HOLD = 1.5  # seconds another connection keeps the database locked
@@ -131,3 +136,118 @@ def test_a_busy_version_check_leaves_the_read_to_a_worker_thread(
 
     asyncio.run(warm_then_busy())
     assert loads == ["articles/first", "articles/first"]
+
+
+# -- PostgreSQL: the database tells of changes (LISTEN/NOTIFY) ----------------------------
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting until {what}"
+        time.sleep(0.01)
+
+
+def add_comment(url: str, text: str) -> None:
+    """An approved comment written by someone else (another instance, the CLI): this process is not told."""
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session, session.begin():
+            thread = session.scalar(select(Thread).where(Thread.key == PAGE.thread))
+            if thread is None:
+                thread = Thread(key=PAGE.thread, title=PAGE.title, url=PAGE.url, version=1)
+                session.add(thread)
+                session.flush()
+            thread.version += 1
+            session.add(Comment(thread_id=thread.id, state=State.APPROVED, name="Ann", text=text, html=text))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_threads(postgres_server: Any) -> Any:
+    url = postgres_server.database()
+    migrate(url)
+    database = Database.open(url)
+    threads = PublicThreads(database, settings(url))
+    queries: list[str] = []
+    event.listen(database.engine, "before_cursor_execute", lambda *args: queries.append(args[2]))
+    threads.start()
+    yield url, threads, queries
+    threads.close()
+    database.close()
+
+
+def test_on_postgresql_a_cached_thread_is_served_without_a_query_until_it_changes(pg_threads: Any) -> None:
+    url, threads, queries = pg_threads
+    wait_for(lambda: threads._changes.listening, "the process listens")
+    add_comment(url, "First.")
+    first = asyncio.run(threads.body(PAGE))
+    assert b"First." in first.raw
+    before = len(queries)
+    for _ in range(20):
+        assert asyncio.run(threads.body(PAGE)) is first
+    assert len(queries) == before  # served from memory, no round trip
+    add_comment(url, "Second.")
+    wait_for(lambda: threads._cache.latest(PAGE.thread) is None, "the change is heard")
+    assert b"Second." in asyncio.run(threads.body(PAGE)).raw
+
+
+def test_on_postgresql_reads_check_the_database_while_changes_are_not_heard(
+    pg_threads: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, threads, queries = pg_threads
+    monkeypatch.setattr(thread_changes, "RETRY_SECONDS", 3.0)  # a while before it listens again
+    wait_for(lambda: threads._changes.listening, "the process listens")
+    add_comment(url, "First.")
+    assert b"First." in asyncio.run(threads.body(PAGE)).raw
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'")
+        )
+    engine.dispose()
+    wait_for(lambda: not threads._changes.listening, "the lost connection is noticed")
+    add_comment(url, "Unheard.")  # nobody listens: only asking the database finds it
+    before = len(queries)
+    assert b"Unheard." in asyncio.run(threads.body(PAGE)).raw
+    assert len(queries) > before
+    wait_for(lambda: threads._changes.listening, "the process listens again")
+    assert b"Unheard." in asyncio.run(threads.body(PAGE)).raw
+
+
+def test_on_postgresql_a_write_of_this_process_is_seen_by_its_very_next_read(pg_threads: Any) -> None:
+    url, threads, _ = pg_threads
+    wait_for(lambda: threads._changes.listening, "the process listens")
+    heard = threads._changes._changed
+
+    def slow_to_hear(key: str) -> None:  # a notification that takes its time to arrive
+        time.sleep(0.3)
+        heard(key)
+
+    threads._changes._changed = slow_to_hear
+    add_comment(url, "Before.")
+    wait_for(lambda: threads._cache.latest(PAGE.thread) is None, "the first change is heard")
+    assert b"Before." in asyncio.run(threads.body(PAGE)).raw
+    with threads._database.write() as session:  # as editing and moderating do
+        thread = session.scalar(select(Thread).where(Thread.key == PAGE.thread))
+        mine = Comment(thread_id=thread.id, state=State.APPROVED, name="Ann", text="Mine.", html="Mine.")
+        session.add(mine)
+        moderation.bump(session, thread.id)
+    assert b"Mine." in asyncio.run(threads.body(PAGE)).raw
+
+
+def test_the_cache_keeps_recent_threads_within_its_count_and_size() -> None:
+    def body(size: int) -> Body:
+        return Body(raw=b"x" * size, compressed=b"", etag='"e"')
+
+    cache = ThreadCache(capacity=3, max_bytes=1000)
+    for key in "abc":
+        cache.put(key, (1, "", ""), body(100))
+    cache.get("a", (1, "", ""))  # read lately: kept
+    cache.put("d", (1, "", ""), body(100))
+    assert [k for k in "abcd" if cache.latest(k)] == ["a", "c", "d"]
+    cache.put("big", (1, "", ""), body(850))
+    assert [k for k in ("a", "c", "d", "big") if cache.latest(k)] == ["d", "big"]
+    cache.changed("big")
+    assert cache.latest("big") is None

@@ -581,16 +581,16 @@ def test_compressed_and_plain_bodies_have_different_etags(make_client: MakeClien
     assert again.status_code == 304
 
 
-def test_at_most_two_posts_are_written_at_once(
+def test_at_most_two_posts_are_checked_and_rendered_at_once(
     make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """More posting threads would only contend for the one write lock (app_factory.POSTING_THREADS)."""
+    """More posting threads would only contend for the GIL (app_factory.POSTING_THREADS)."""
     client = make_client(rate_per_minute=0, rate_per_hour=0)
     running, most = 0, 0
     lock = threading.Lock()
-    real_post = posting.post
+    real_start = posting.start
 
-    def slow_post(*args: Any, **kwargs: Any) -> posting.Posted:
+    def slow_start(*args: Any, **kwargs: Any) -> Any:
         nonlocal running, most
         with lock:
             running += 1
@@ -598,9 +598,9 @@ def test_at_most_two_posts_are_written_at_once(
         time.sleep(0.2)
         with lock:
             running -= 1
-        return real_post(*args, **kwargs)
+        return real_start(*args, **kwargs)
 
-    monkeypatch.setattr(posting, "post", slow_post)
+    monkeypatch.setattr(posting, "start", slow_start)
     with ThreadPoolExecutor(max_workers=6) as pool:
         statuses = list(pool.map(lambda n: post(client, f"At the same time {n}.").status_code, range(6)))
     assert statuses == [202] * 6

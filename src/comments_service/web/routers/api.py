@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import anyio.to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -21,7 +20,7 @@ from ...core.times import utcnow
 from ...infra.thread_cache import Body
 from .. import atom_feed
 from ..api_schema import CommentOut, Counts, FormToken, Health, Posted, Problem, ThreadOut
-from ..comment_submission import submit
+from ..comment_submission import submit_async
 from ..dependencies import (
     ClientAddress,
     DatabaseDep,
@@ -139,9 +138,7 @@ async def post_comment(
     token: Token = None,
 ) -> JSONResponse:
     """201 when published at once, 202 when it waits for a moderator."""
-    posted = await anyio.to_thread.run_sync(
-        submit, context, settings, data, address, token, background, limiter=posting_threads
-    )
+    posted = await submit_async(context, settings, data, address, token, background, posting_threads)
     return JSONResponse(
         {"status": posted.status, "comment": posted.comment, "token": posted.token},
         status_code=201 if posted.status == "approved" else 202,
