@@ -35,12 +35,18 @@ def editions(root: Path = ROOT) -> list[tuple[Path, str]]:
 
 
 def build(site_dir: Path, quiet: bool = False) -> int:
-    """Build each edition in turn; stop at the first that fails, with its exit code."""
+    """Build each edition in turn; stop at the first that fails, with its exit code.
+
+    Quiet keeps MkDocs' output unless the build fails: `mkdocs build --strict --quiet`
+    would drop the warnings before strict mode counts them, and pass.
+    """
     for config, folder in editions():
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)]
-        command += ["-d", str(site_dir / folder)] + (["--quiet"] if quiet else [])
-        done = subprocess.run(command, cwd=ROOT, check=False)
+        command += ["-d", str(site_dir / folder)]
+        done = subprocess.run(command, cwd=ROOT, check=False, capture_output=quiet, text=True)
         if done.returncode != 0:
+            if quiet:
+                sys.stderr.write(done.stdout + done.stderr)
             return done.returncode
     return 0
 
@@ -50,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--site-dir", type=Path, default=ROOT / "site", help="default: site/")
-    parser.add_argument("--quiet", action="store_true", help="show only warnings and errors")
+    parser.add_argument("--quiet", action="store_true", help="show MkDocs' output only when a build fails")
     args = parser.parse_args(argv)
     return build(args.site_dir.resolve(), args.quiet)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +84,9 @@ def _with_other_editions(path: Path, ours: dict[str, dict[str, str]]) -> dict[st
     }
     for thread in sorted(set(others) & set(ours)):
         problem(
-            str(path),
+            os.path.relpath(path),
             1,
             f"thread '{thread}' of {ours[thread]['url']} is already {others[thread]['url']}'s; "
             f"give the page a comments_id of its own (e.g. {_edition['path']}{thread.strip('/')})",
         )
-    return {**others, **ours}
+    return {**ours, **others}  # a taken thread stays its page's (the build fails anyway)

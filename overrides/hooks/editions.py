@@ -5,6 +5,8 @@ share, and each page's counterpart in the other editions.
   path: canonical links, the sitemap, the feed and the structured data follow.
 - It takes the files of the English docs/assets/ it does not have itself (the favicon,
   the social card, the diagrams), so its pages keep the English pages' image links.
+- A link of a translated page to a page only the English edition has (the editor
+  handbook, `../contributing/index.md` as in English) leads to that English page.
 - Templates get `alternates(page)`: this page in every edition, for the language
   selector (partials/alternate.html), the <link hreflang> of each page (main.html) and
   the sitemap (sitemap.xml). A page's counterpart is the file at the same path in the
@@ -16,6 +18,8 @@ share, and each page's counterpart in the other editions.
 from __future__ import annotations
 
 import functools
+import posixpath
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -29,6 +33,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 SHARED_ASSETS = "assets/"
+# An inline Markdown link to a page: ](path.md) or ](path.md#anchor).
+PAGE_LINK = re.compile(r"\]\((?P<path>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,26 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Links to pages only the English edition has lead to them, in English."""
+    editions = _editions.all_editions(config)
+    if _editions.current(config) == editions[0] or ".md" not in markdown:
+        return markdown
+    reference = _editions.docs_dir(config, editions[0])
+    root = _editions.root_url(config)
+    here = posixpath.dirname(page.file.src_uri)
+
+    def relink(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(here, match.group("path")))
+        if files.get_file_from_path(target) is not None or not (reference / target).is_file():
+            return match.group(0)  # this edition's page, or none at all (MkDocs reports it)
+        folder, name = posixpath.split(target.removesuffix(".md"))
+        url = folder if name == "index" else posixpath.join(folder, name)
+        return f"]({root}{url + '/' if url else ''}{match.group('anchor') or ''})"
+
+    return PAGE_LINK.sub(relink, markdown)
+
+
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     env.globals["alternates"] = functools.partial(alternates, config)
     env.globals["hreflang"] = functools.partial(hreflang, config)
@@ -94,10 +120,12 @@ def alternates(config: MkDocsConfig, page: Page | None) -> list[Alternate]:
 
 def _counterpart(config: MkDocsConfig, edition: _editions.Edition, page: Page | None) -> str | None:
     """The page's URL in `edition` when that edition has the same page, else None."""
-    if page is None or page.file.generated_by:
+    if page is None:
         return None
     if edition == _editions.current(config):
         return page.url
+    if page.file.generated_by:
+        return None  # the blog's archive and category pages: their names differ by language
     return page.url if (_editions.docs_dir(config, edition) / page.file.src_uri).is_file() else None
 
 

@@ -376,11 +376,11 @@ def test_search_index_is_held_back_on_every_page(trees: dict[str, Element], buil
         assert holder < bundle, f"{page}: the index must be held back before Material's bundle runs"
         config = json.loads(next(s for s in scripts if s.attrs.get("id") == "__config").raw_text())
         worker = re.fullmatch(
-            r"(?:/(?:es/)?|(?:\.\./)*)assets/javascripts/search-worker\.js\?src=(workers/search\.[\w.]+\.js)",
+            r"(?:/(?:es/)?|(?:\.\./)*)assets/javascripts/workers/search-worker\.js\?src=(search\.[\w.]+\.js)",
             config["search"],
         )
         assert worker, f"{page}: {config['search']}"
-        assert (built_site / "assets/javascripts" / worker.group(1)).is_file()
+        assert (built_site / "assets/javascripts/workers" / worker.group(1)).is_file()
 
 
 # -- RSS and the comments list -------------------------------------------------------------
