@@ -2,6 +2,7 @@
 #   make serve    build the site and serve it with working comments at http://127.0.0.1:8000
 #   make test     every test (installs Debian's chromium, Java and PostgreSQL when missing)
 #   make preview  live-reloading preview for editors at http://127.0.0.1:8001
+#   (make serve PORT=8010, make preview PORT=8011: another port)
 #   make site     the build to publish: refuses local addresses and placeholders (see README)
 
 PYTHON ?= python3
@@ -9,6 +10,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make preview's port: 8001, so it runs beside make serve, unless PORT is given.
+PREVIEW_PORT := $(if $(filter file,$(origin PORT)),8001,$(PORT))
+# make serve's own build, so `make build` (into site/) never replaces the served site.
+SERVE_SITE := var/serve-site
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -33,12 +38,17 @@ build: $(BIN)/.installed
 site: $(BIN)/.installed
 	PRODUCTION_BUILD=true $(BIN)/python scripts/build_site.py
 
+# The port is checked first, so a busy one is said at once rather than after the build.
 serve: $(BIN)/.installed
-	SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/python scripts/build_site.py
-	COMMENTS_PUBLIC_URL=$${COMMENTS_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/comments serve --host $(HOST) --port $(PORT) --site site
+	@$(BIN)/python scripts/check_port.py $(HOST) $(PORT) "make serve"
+	SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/python scripts/build_site.py --site-dir $(SERVE_SITE)
+	COMMENTS_PUBLIC_URL=$${COMMENTS_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/comments serve --host $(HOST) --port $(PORT) --site $(SERVE_SITE)
 
+# --dirty rebuilds only the saved page; overrides/hooks/preview.py rebuilds them all when a
+# shared file changes, and shows each page's problems at its top.
 preview: $(BIN)/.installed
-	$(BIN)/mkdocs serve --dev-addr $(HOST):8001
+	@$(BIN)/python scripts/check_port.py $(HOST) $(PREVIEW_PORT) "make preview"
+	$(BIN)/mkdocs serve --dirty --dev-addr $(HOST):$(PREVIEW_PORT)
 
 system-deps:
 	scripts/install_system_packages.sh
@@ -46,6 +56,7 @@ system-deps:
 lint: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	npx --no-install markdownlint-cli2 "docs/**/*.md" "es/docs/**/*.md" "README.md"
 	npx --no-install cspell --no-progress --no-summary "docs/**/*.md" "includes/*.md" "README.md"
 
@@ -59,10 +70,10 @@ bench: $(BIN)/.installed system-deps
 	$(BIN)/python bench/run_all.py
 
 new-page: $(BIN)/.installed
-	$(BIN)/python scripts/new_page.py "$(SECTION)" "$(TITLE)" --description "$(DESCRIPTION)" --sources "$(SOURCES)" $(if $(SLUG),--slug "$(SLUG)")
+	$(BIN)/python scripts/new_page.py "$(SECTION)" "$(TITLE)" --description "$(DESCRIPTION)" --sources "$(SOURCES)" $(if $(SLUG),--slug "$(SLUG)") $(if $(AFTER),--after "$(AFTER)")
 
 review-due: $(BIN)/.installed
 	$(BIN)/python scripts/review_due.py
 
 clean:
-	rm -rf site .pytest_cache .hypothesis
+	rm -rf site $(SERVE_SITE) .pytest_cache .hypothesis

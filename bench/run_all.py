@@ -19,7 +19,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BENCH, ROOT, SUMMARY_MARK, machine
 
-BENCHMARKS = ["build", "page_weight", "comments_vs_isso", "login_guessing", "lighthouse", "readability"]
+BENCHMARKS = [
+    "build",
+    "page_weight",
+    "comments_vs_isso",
+    "login_guessing",
+    "lighthouse",
+    "readability",
+    "preview_latency",
+]
 
 
 def run(name: str) -> tuple[int, str, float]:

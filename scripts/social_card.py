@@ -9,11 +9,16 @@ Run it again after changing the logo or the site's name:
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+# The browser recipe of the tests: Debian's chromium, nothing loaded from another host.
+sys.path.insert(0, str(ROOT))
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 LOGO = (ROOT / "overrides/assets/images/logo.svg").read_text(encoding="utf-8")
 OUTPUT = ROOT / "docs/assets/images/social-card.png"
 
@@ -30,18 +35,10 @@ p {{ font-size: 36px; line-height: 1.35; margin: 0; color: #d7efec; max-width: 9
 <p>What it is, what the research shows, and how to use it safely. Every source named.</p>
 </body></html>"""
 
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
-
 
 def main() -> None:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 630})
         page.set_content(CARD)
         page.screenshot(path=str(OUTPUT))

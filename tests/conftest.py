@@ -8,7 +8,6 @@ session starts on 127.0.0.1 (tests/postgres.py). Select one with `-k sqlite` or
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,17 +15,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from comments_service.app import create_app
-from comments_service.settings import Settings
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
 from tests import postgres
+from tests.harness import write_pages
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# Threads the test site "accepts comments" on, as the build would list them.
-THREADS = {
-    "articles/first": {"url": "/blog/first/", "title": "First article"},
-    "articles/second": {"url": "/blog/second/", "title": "Second article"},
-}
 
 
 @pytest.fixture(scope="session")
@@ -45,9 +39,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def pages_file(tmp_path: Path) -> Path:
-    path = tmp_path / "comments-pages.json"
-    path.write_text(json.dumps({"generated": "2026-11-26T00:00:00+00:00", "threads": THREADS}))
-    return path
+    return write_pages(tmp_path)
 
 
 @pytest.fixture

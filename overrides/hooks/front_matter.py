@@ -12,13 +12,14 @@ import datetime as dt
 import logging
 import os
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
 from _report import front_matter_line, page_problem, problem
 from _schedule import REVIEW_INTERVAL_MONTHS, latest_next_review, parse_date, today
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE
@@ -91,7 +92,9 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     listed = {page.file.src_uri for page in nav.pages}
     for file in files.documentation_pages():
         # Blog posts and generated views are out of the nav at this point by design.
-        if file.inclusion.is_in_nav() and not file.generated_by and file.src_uri not in listed:
+        # inclusion.is_in_nav(), which MkDocs leaves without type hints:
+        in_nav = file.inclusion.value > InclusionLevel.NOT_IN_NAV.value
+        if in_nav and not file.generated_by and file.src_uri not in listed:
             problem(
                 os.path.relpath(file.abs_src_path or file.src_uri),
                 1,
@@ -100,7 +103,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     return nav
 
 
-def check(meta: dict[str, Any], markdown: str, source: str) -> list[tuple[int, str]]:
+def check(meta: Mapping[str, Any], markdown: str, source: str) -> list[tuple[int, str]]:
     """Return (line, problem) pairs for one page; empty when the page keeps the contract."""
     if markdown.lstrip().startswith("---"):
         # MkDocs keeps front matter it cannot parse in the body. Folder defaults
@@ -110,75 +113,88 @@ def check(meta: dict[str, Any], markdown: str, source: str) -> list[tuple[int, s
             return [unreadable]
         if not meta:
             return [(1, "front matter could not be read; check the '---' lines around it")]
-    problems: list[tuple[int, str]] = []
+    rules = (_unknown_fields, _title_and_description, _review_dates, _flags_and_sources, _other_fields)
+    return [(front_matter_line(source, field), problem) for rule in rules for field, problem in rule(meta)]
 
-    def report(field: str, problem: str) -> None:
-        problems.append((front_matter_line(source, field), problem))
 
+# Each rule returns (field, problem) pairs; check() finds each field's line.
+Problems = list[tuple[str, str]]
+
+
+def _unknown_fields(meta: Mapping[str, Any]) -> Problems:
     # Keys starting with "__" are bookkeeping of Material's meta plugin.
-    written = {field for field in meta if not str(field).startswith("__")}
-    for field in sorted(written - OUR_FIELDS - MATERIAL_FIELDS):
-        report(field, f"unknown front-matter field '{field}' (a typo?); see the front matter reference")
+    written = {str(field) for field in meta if not str(field).startswith("__")}
+    return [
+        (field, f"unknown front-matter field '{field}' (a typo?); see the front matter reference")
+        for field in sorted(written - OUR_FIELDS - MATERIAL_FIELDS)
+    ]
 
+
+def _title_and_description(meta: Mapping[str, Any]) -> Problems:
+    problems: Problems = []
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        report("title", "'title' is missing; add a short title, e.g. title: Neck pain")
-
+        problems.append(("title", "'title' is missing; add a short title, e.g. title: Neck pain"))
     description = meta.get("description")
+    limits = f"write {DESCRIPTION_MIN}–{DESCRIPTION_MAX} characters"
     if not isinstance(description, str) or not description.strip():
-        report(
-            "description",
-            f"'description' is missing; write {DESCRIPTION_MIN}–{DESCRIPTION_MAX} characters",
-        )
+        problems.append(("description", f"'description' is missing; {limits}"))
     elif not DESCRIPTION_MIN <= len(description.strip()) <= DESCRIPTION_MAX:
-        report(
-            "description",
-            f"'description' is {len(description.strip())} characters long; "
-            f"write {DESCRIPTION_MIN}–{DESCRIPTION_MAX} characters",
+        problems.append(
+            ("description", f"'description' is {len(description.strip())} characters long; {limits}")
         )
+    return problems
 
+
+def _review_dates(meta: Mapping[str, Any]) -> Problems:
+    problems: Problems = []
     if "last_reviewed" not in meta:
-        report(
-            "last_reviewed",
-            "'last_reviewed' is missing; add the date you checked the page, e.g. 2026-11-26",
-        )
+        message = "'last_reviewed' is missing; add the date you checked the page, e.g. 2026-11-26"
+        problems.append(("last_reviewed", message))
     else:
         reviewed = parse_date(meta["last_reviewed"])
         if reviewed is None:
-            report(
-                "last_reviewed",
-                f"'last_reviewed' is {meta['last_reviewed']!r}, not a date; write it as YYYY-MM-DD",
-            )
+            message = f"'last_reviewed' is {meta['last_reviewed']!r}, not a date; write it as YYYY-MM-DD"
+            problems.append(("last_reviewed", message))
         elif reviewed > today():
-            report("last_reviewed", f"'last_reviewed' is {reviewed.isoformat()}, a date in the future")
+            problems.append(
+                ("last_reviewed", f"'last_reviewed' is {reviewed.isoformat()}, a date in the future")
+            )
     if "next_review" in meta:
         reason = _next_review_problem(meta["next_review"], parse_date(meta.get("last_reviewed")))
         if reason:
-            report("next_review", reason)
+            problems.append(("next_review", reason))
+    return problems
 
-    for flag in ("health", "comments", "faq", "show_register", "glossary"):
-        if flag in meta and not isinstance(meta[flag], bool):
-            report(flag, f"'{flag}' must be true or false")
 
+def _flags_and_sources(meta: Mapping[str, Any]) -> Problems:
+    problems: Problems = [
+        (flag, f"'{flag}' must be true or false")
+        for flag in ("health", "comments", "faq", "show_register", "glossary")
+        if flag in meta and not isinstance(meta[flag], bool)
+    ]
     sources = meta.get("sources")
     if sources is not None and (
         not isinstance(sources, list) or not all(isinstance(key, str) for key in sources)
     ):
-        report("sources", "'sources' must be a list of source keys, e.g. sources: [E4, E10]")
+        problems.append(("sources", "'sources' must be a list of source keys, e.g. sources: [E4, E10]"))
     elif meta.get("health") is True and not sources:
-        report("sources", "health pages must list their 'sources' (keys of data/sources.yml)")
+        problems.append(("sources", "health pages must list their 'sources' (keys of data/sources.yml)"))
+    return problems
 
-    for field in ("reviewed_by", "condition"):
-        if field in meta and (not isinstance(meta[field], str) or not meta[field].strip()):
-            report(field, f"'{field}' must be a short line of text")
 
+def _other_fields(meta: Mapping[str, Any]) -> Problems:
+    problems: Problems = [
+        (field, f"'{field}' must be a short line of text")
+        for field in ("reviewed_by", "condition")
+        if field in meta and (not isinstance(meta[field], str) or not meta[field].strip())
+    ]
     latest = meta.get("latest_articles")
     if latest is not None and (isinstance(latest, bool) or not isinstance(latest, int) or latest < 1):
-        report("latest_articles", "'latest_articles' must be a whole number of articles, e.g. 3")
-
+        problems.append(("latest_articles", "'latest_articles' must be a whole number of articles, e.g. 3"))
     thread = meta.get("comments_id")
     if thread is not None and (not isinstance(thread, str) or not THREAD_ID.match(thread)):
-        report("comments_id", "'comments_id' must be lowercase letters, digits, '-', '_' or '/'")
+        problems.append(("comments_id", "'comments_id' must be lowercase letters, digits, '-', '_' or '/'"))
     return problems
 
 

@@ -23,6 +23,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import _citations
 import _grades
 import _publishers
 import _slots
@@ -38,14 +39,6 @@ from mkdocs.structure.pages import Page
 EXCERPT_SEPARATOR = "<!-- more -->"
 REQUIRED = ("group", "author", "title", "publisher", "url", "grade")
 GRADES = {"A", "B", "C"}
-
-# Inline citations, skipping fenced and inline code so the handbook can show the syntax.
-CITE = re.compile(
-    r"(?P<fence>^[ \t]*(?P<mark>`{3,}|~{3,}).*?^[ \t]*(?P=mark)[ \t]*$)"
-    r"|(?P<code>`+[^`\n]*`+)"
-    r"|\[@(?P<key>[A-Za-z0-9]+)\]",
-    re.MULTILINE | re.DOTALL,
-)
 
 _register: dict[str, Any] = {"sources": {}, "groups": {}, "accessed": None}
 # This edition's words, and the attribute marking the sources' language on its pages.
@@ -115,54 +108,30 @@ def _parse(text: str) -> dict[str, Any]:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Number the page's inline citations and append its Sources section."""
-    keys = page.meta.get("sources")
+    """Check the page's citations, number them and append its Sources section."""
     source = page.file.content_string
-    listed: list[str] = []
-    if isinstance(keys, list):
-        for key in keys:
-            if str(key) in _register["sources"]:
-                listed.append(str(key))
-            else:
-                page_problem(
-                    page,
-                    front_matter_line(source, "sources", str(key)),
-                    f"unknown source key '{key}'; it is not in the sources register",
-                )
+    listed = _listed_keys(page, source)
     offset = body_line_offset(source, markdown)
+
+    def line_of(position: int) -> int:
+        return offset + markdown.count("\n", 0, position) + 1
+
+    citations, misses = _citations.scan(markdown, _register["sources"])
+    for miss in misses:
+        page_problem(page, line_of(miss.start), f"{miss.text} {miss.fix}")
     # A post's text above "<!-- more -->" is also shown on the Articles list, where
     # its numbered links would point at nothing.
     excerpt_end = markdown.find(EXCERPT_SEPARATOR) if _is_post(page, config) else -1
-    cited: list[tuple[int, str]] = []
-
-    def cite(match: re.Match[str]) -> str:
-        key = match.group("key")
-        if key is None:
-            return match.group(0)
-        cited.append((match.start(), key))
-        if match.start() < excerpt_end:
-            line = offset + markdown.count("\n", 0, match.start()) + 1
-            page_problem(
-                page,
-                line,
-                f"move citation [@{key}] below {EXCERPT_SEPARATOR}: excerpts have no sources list",
-            )
-        if key not in listed:
-            line = offset + markdown.count("\n", 0, match.start()) + 1
-            reason = (
-                "is not in this page's 'sources'"
-                if key in _register["sources"]
-                else ("is not in the sources register")
-            )
-            page_problem(page, line, f"citation [@{key}] {reason}")
-            return match.group(0)
-        return _slots.inline(_slots.CITATION, listed.index(key) + 1)
-
-    original = markdown
-    markdown = CITE.sub(cite, markdown)
+    cited = [(citation.start, key) for citation in citations for key in citation.keys]
+    for position, key in cited:
+        for message in _citation_problems(key, listed, position < excerpt_end):
+            page_problem(page, line_of(position), message)
+    named = [key for _, key in cited] + [key for miss in misses for key in miss.keys]
+    _report_uncited(page, source, listed, named)
     if page.meta.get("health") is True:
-        for line, message in _grades.problems(original, cited, _register["sources"]):
+        for line, message in _grades.problems(markdown, cited, _register["sources"]):
             page_problem(page, offset + line, message)
+    markdown = _numbered(markdown, citations, listed)
     if listed:
         heading = _edition["words"]["sources"]["heading"]
         markdown += f"\n\n## {heading} {{#sources}}\n" + _slots.block(_slots.SOURCES)
@@ -172,6 +141,67 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         markdown += f"\n\n## {names[group]}\n" + _slots.block(_slots.REGISTER, number)
     _pending[page.file.src_uri] = (listed, groups)
     return markdown
+
+
+def _listed_keys(page: Page, source: str) -> list[str]:
+    """The page's `sources` that are in the register, in order; reports the others."""
+    keys = page.meta.get("sources")
+    listed: list[str] = []
+    for key in keys if isinstance(keys, list) else []:
+        if str(key) in _register["sources"]:
+            listed.append(str(key))
+        else:
+            page_problem(
+                page,
+                front_matter_line(source, "sources", str(key)),
+                f"unknown source key '{key}'; it is not in the sources register",
+            )
+    return listed
+
+
+def _citation_problems(key: str, listed: list[str], in_excerpt: bool) -> list[str]:
+    """What is wrong with one cited key, each with its fix."""
+    problems = []
+    if in_excerpt:
+        problems.append(f"move citation [@{key}] below {EXCERPT_SEPARATOR}: excerpts have no sources list")
+    if key in listed:
+        return problems
+    known = _citations.suggest(key, _register["sources"])
+    if known == key:
+        problems.append(f"citation [@{key}] is not in this page's 'sources'; add {key} to 'sources'")
+    elif known is not None:
+        problems.append(f"citation [@{key}] is not in the sources register; did you mean [@{known}]?")
+    else:
+        problems.append(
+            f"citation [@{key}] is not in the sources register; check the key on the sources page "
+            "(data/sources.yml), or add the source to the register first"
+        )
+    return problems
+
+
+def _report_uncited(page: Page, source: str, listed: list[str], named: list[str]) -> None:
+    """A listed source that no citation names would show in the Sources list supporting nothing."""
+    spelled = {_citations.suggest(key, _register["sources"]) or key for key in named}
+    for key in listed:
+        if key not in spelled:
+            page_problem(
+                page,
+                front_matter_line(source, "sources", key),
+                f"source {key} is listed in 'sources' but never cited; cite it right after the fact "
+                f"it supports, like [@{key}], or remove it from 'sources'",
+            )
+
+
+def _numbered(markdown: str, citations: list[_citations.Citation], listed: list[str]) -> str:
+    """The Markdown with each citation whose keys are all listed replaced by numbered tokens."""
+    parts: list[str] = []
+    done = 0
+    for citation in citations:
+        if all(key in listed for key in citation.keys):
+            parts.append(markdown[done : citation.start])
+            parts += [_slots.inline(_slots.CITATION, listed.index(key) + 1) for key in citation.keys]
+            done = citation.end
+    return "".join(parts) + markdown[done:]
 
 
 @event_priority(50)  # before plugins read the HTML (the blog's reading time, the RSS feed)

@@ -46,8 +46,9 @@ def on_page_context(
 def breadcrumbs(page: Page, site: str, home: str = "Home") -> dict[str, Any]:
     """Home, then each enclosing section that has its own page, then this page."""
     trail: list[tuple[str, str]] = [(home, site)]
-    for ancestor in reversed(page.ancestors):
-        index = getattr(ancestor, "children", None) and ancestor.children[0]
+    for ancestor in reversed(list(page.ancestors)):
+        children = getattr(ancestor, "children", None)  # ancestors are sections
+        index = children[0] if children else None
         if isinstance(index, Page) and index.is_index and index is not page:
             trail.append((str(ancestor.title), site + index.url))
     if not page.is_homepage:

@@ -51,6 +51,7 @@ class StackedTables(Extension):
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # MkDocs types the list as extension names; Python-Markdown takes Extension objects too.
     config.markdown_extensions.append(StackedTables())  # type: ignore[arg-type]
     return config
 

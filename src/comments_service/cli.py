@@ -7,7 +7,7 @@
     comments set-password                  comments backup FILE       comments migrate
 
 Settings come from COMMENTS_* environment variables, as for the service. The
-moderation commands use the same rules as /admin (moderation.py).
+moderation commands use the same rules as /admin (core/moderation.py).
 """
 
 from __future__ import annotations
@@ -17,16 +17,18 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from . import auth, moderation, transfer
-from .db import make_engine, migrate, session_factory, write_session
-from .models import Comment, State
-from .settings import Settings
-from .store import iso
+from .core import auth, moderation, transfer
+from .core.errors import NotAllowed
+from .core.models import Comment
+from .core.states import State
+from .core.times import iso
+from .infra.backup import backup_sqlite
+from .infra.database import Database
+from .infra.schema_upgrade import migrate
+from .infra.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--limit", type=int, default=50)
     show = commands.add_parser("show", help="show one comment in full")
     show.add_argument("id", type=int)
-    for action in ("approve", "reject", "delete"):
+    for action in moderation.TRANSITIONS:
         command = commands.add_parser(action, help=f"{action} comments")
         command.add_argument("ids", type=int, nargs="+", metavar="ID")
     out = commands.add_parser("export", help="write every thread and comment as JSON")
@@ -75,86 +77,116 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         print("The database schema is up to date.")
         return 0
-    engine = make_engine(settings.database_url, settings.sqlite_synchronous)
-    sessions = session_factory(engine)
+    database = Database.open(settings.database_url, settings.sqlite_synchronous)
     try:
-        return _run(args, sessions, engine)
-    except (ValueError, OSError, moderation.NotAllowed) as error:
+        return COMMANDS[args.command](args, database)
+    except (ValueError, OSError, NotAllowed) as error:
         print(f"comments {args.command}: {error}", file=sys.stderr)
         return 1
     finally:
-        engine.dispose()
+        database.close()
 
 
-def _run(args: argparse.Namespace, sessions, engine) -> int:  # type: ignore[no-untyped-def]
-    if args.command == "list":
-        with sessions() as session:
-            rows = session.scalars(
-                select(Comment)
-                .options(selectinload(Comment.thread))
-                .where(Comment.state == State(args.state))
-                .order_by(Comment.created_at)
-                .limit(args.limit)
-            ).all()
-            for c in rows:
-                first_line = " ".join(c.text.split())[:70]
-                print(f"{c.id:>6}  {iso(c.created_at)}  {c.thread.key}  {c.name}: {first_line}")
-            print(f"{len(rows)} {args.state} comment(s).")
-    elif args.command == "show":
-        with sessions() as session:
-            c = session.get(Comment, args.id)
+def _list(args: argparse.Namespace, database: Database) -> int:
+    with database.read() as session:
+        rows = moderation.in_state(session, State(args.state), args.limit)
+        for c in rows:
+            first_line = " ".join(c.text.split())[:70]
+            print(f"{c.id:>6}  {iso(c.created_at)}  {c.thread.key}  {c.name}: {first_line}")
+        print(f"{len(rows)} {args.state} comment(s).")
+    return 0
+
+
+def _show(args: argparse.Namespace, database: Database) -> int:
+    with database.read() as session:
+        c = session.get(Comment, args.id)
+        if c is None:
+            raise ValueError(f"there is no comment {args.id}")
+        print(f"#{c.id} [{c.state.value}] on {c.thread.key} ({c.thread.title})")
+        print(f"From: {c.name}" + (f" <{c.email}>" if c.email else ""))
+        print(f"Posted: {iso(c.created_at)}" + (f", edited {iso(c.edited_at)}" if c.edited_at else ""))
+        print(f"Reply to: #{c.parent_id}" if c.parent_id else "Top-level comment")
+        print()
+        print(c.text)
+    return 0
+
+
+def _moderate(args: argparse.Namespace, database: Database) -> int:
+    for comment_id in args.ids:
+        with database.write() as session:
+            c = session.get(Comment, comment_id)
             if c is None:
-                raise ValueError(f"there is no comment {args.id}")
-            print(f"#{c.id} [{c.state.value}] on {c.thread.key} ({c.thread.title})")
-            print(f"From: {c.name}" + (f" <{c.email}>" if c.email else ""))
-            print(f"Posted: {iso(c.created_at)}" + (f", edited {iso(c.edited_at)}" if c.edited_at else ""))
-            print(f"Reply to: #{c.parent_id}" if c.parent_id else "Top-level comment")
-            print()
-            print(c.text)
-    elif args.command in ("approve", "reject", "delete"):
-        for comment_id in args.ids:
-            with write_session(sessions) as session:
-                c = session.get(Comment, comment_id)
-                if c is None:
-                    raise ValueError(f"there is no comment {comment_id}")
-                moderation.apply(session, c, args.command)
-            done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[args.command]
-            print(f"Comment {comment_id}: {done}.")
-    elif args.command == "export":
-        with sessions() as session:
-            text = json.dumps(transfer.export(session), ensure_ascii=False, indent=1)
-        if args.file:
-            args.file.write_text(text, encoding="utf-8")
-            print(f"Exported to {args.file}.", file=sys.stderr)
-        else:
-            print(text)
-    elif args.command == "import":
-        data = json.loads(args.file.read_text(encoding="utf-8"))
-        with write_session(sessions) as session:
-            threads, comments = transfer.import_(session, data)
-        print(f"Imported {threads} thread(s) and {comments} comment(s).")
-    elif args.command == "set-password":
-        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
-        with write_session(sessions) as session:
-            auth.set_password(session, password)
-        print("The moderator password is set. Sign in at /admin.")
-    elif args.command == "backup":
-        transfer.backup_sqlite(engine, args.file)
-        print(f"Backed up to {args.file}.")
+                raise ValueError(f"there is no comment {comment_id}")
+            moderation.apply(session, c, args.command)
+        print(f"Comment {comment_id}: {moderation.PAST_TENSE[args.command]}.")
+    return 0
+
+
+def _export(args: argparse.Namespace, database: Database) -> int:
+    with database.read() as session:
+        text = json.dumps(transfer.export(session), ensure_ascii=False, indent=1)
+    if args.file:
+        args.file.write_text(text, encoding="utf-8")
+        print(f"Exported to {args.file}.", file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+def _import(args: argparse.Namespace, database: Database) -> int:
+    data = json.loads(args.file.read_text(encoding="utf-8"))
+    with database.write() as session:
+        threads, comments = transfer.import_(session, data)
+    print(f"Imported {threads} thread(s) and {comments} comment(s).")
+    return 0
+
+
+def _set_password(args: argparse.Namespace, database: Database) -> int:
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
+    with database.write() as session:
+        auth.set_password(session, password)
+    print("The moderator password is set. Sign in at /admin.")
     return 0
 
 
 def _ask_password() -> str:
-    first = getpass.getpass("New moderator password (10+ characters): ")
-    if first != getpass.getpass("Again: "):
+    # Without a terminal (a script, a pipe, a service manager) there is no one to ask.
+    if not sys.stdin.isatty():
+        raise ValueError(
+            "no terminal to type the password in; use --password-stdin, "
+            "e.g. printf '%s\\n' \"$PASSWORD\" | comments set-password --password-stdin"
+        )
+    try:
+        first = getpass.getpass("New moderator password (10+ characters): ")
+        again = getpass.getpass("Again: ")
+    except EOFError:
+        raise ValueError("no password was typed; use --password-stdin to pipe one in") from None
+    if first != again:
         raise ValueError("the two passwords differ")
     return first
+
+
+def _backup(args: argparse.Namespace, database: Database) -> int:
+    backup_sqlite(database.engine, args.file)
+    print(f"Backed up to {args.file}.")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
+    "list": _list,
+    "show": _show,
+    **dict.fromkeys(moderation.TRANSITIONS, _moderate),
+    "export": _export,
+    "import": _import,
+    "set-password": _set_password,
+    "backup": _backup,
+}
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from . import server, workers
+    from .infra import server, workers
 
     if args.site:
         os.environ.setdefault("COMMENTS_SITE_DIR", str(args.site))

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from comments_service.guard import client_group
+from comments_service.core.clients import client_group
 from tests.conftest import ROOT
 
 CONF = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")

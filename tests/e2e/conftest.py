@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +28,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, WCAG_22_AA
+from tests.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -45,12 +45,6 @@ ARTICLES = {
     "articles/check-a-california-massage-certificate": "/blog/check-a-california-massage-certificate/",
     "articles/massage-for-back-and-neck-pain-research": "/blog/massage-for-back-and-neck-pain-research/",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

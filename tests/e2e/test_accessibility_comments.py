@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from comments_service.security import Signer
+from comments_service.core.tokens import Signer
 from tests.e2e.conftest import (
     ARTICLES,
     PASSWORD,

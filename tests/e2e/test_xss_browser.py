@@ -29,10 +29,10 @@ from tests.e2e.conftest import (
     PASSWORD,
     Stack,
     Visitor,
-    free_port,
     running_stack,
     wait_for_thread,
 )
+from tests.harness import free_port
 
 # One xdist worker runs every e2e test, so the site is built and served once.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("e2e")]

@@ -20,21 +20,11 @@ from typing import Any
 
 import httpx
 
-from tests.postgres import free_port
+from tests.harness import free_port
 
 COMMENTS = str(Path(sys.executable).parent / "comments")
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "reliability-secret-key"
-THREADS = {
-    "articles/first": {"url": "/blog/first/", "title": "First article"},
-    "articles/second": {"url": "/blog/second/", "title": "Second article"},
-}
-
-
-def write_pages(folder: Path) -> Path:
-    path = folder / "comments-pages.json"
-    path.write_text(json.dumps({"generated": "2026-11-26T00:00:00+00:00", "threads": THREADS}))
-    return path
 
 
 def environment(database_url: str, pages_file: Path, **settings: Any) -> dict[str, str]:
@@ -134,11 +124,6 @@ def export(env: dict[str, str]) -> dict[str, Any]:
 def form_token(client: Any, base: str, thread: str = "articles/first") -> str:
     """A fresh form token for `thread` (`client` is an httpx or Starlette test client)."""
     return str(client.get(f"{base}/api/form-token", params={"thread": thread}).json()["token"])
-
-
-def p99(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 def comment(

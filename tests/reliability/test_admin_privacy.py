@@ -16,16 +16,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.reliability.service import (
-    Service,
-    cli,
-    comment,
-    environment,
-    form_token,
-    fresh_minute,
-    serving,
-    write_pages,
-)
+from tests.harness import write_pages
+from tests.reliability.service import Service, cli, comment, environment, form_token, fresh_minute, serving
 
 pytestmark = pytest.mark.xdist_group("admin_privacy")  # one worker starts the two servers once
 EMAIL = "Ann.Tester+Spam@Mail.Private-Clinic.NET"

@@ -21,23 +21,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 
-from comments_service import moderation
-from comments_service.app import create_app
-from comments_service.db import make_engine, migrate, session_factory, write_session
-from comments_service.models import Comment, State, Thread
-from comments_service.settings import Settings
-from comments_service.store import as_utc
+from comments_service.core import moderation
+from comments_service.core.models import Comment, Thread
+from comments_service.core.states import State
+from comments_service.core.times import as_utc
+from comments_service.infra.database import make_engine, session_factory, write_session
+from comments_service.infra.schema_upgrade import migrate
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
 from tests import postgres
-from tests.reliability.service import (
-    SECRET,
-    THREADS,
-    cli,
-    comment,
-    environment,
-    form_token,
-    serving,
-    write_pages,
-)
+from tests.harness import THREADS, write_pages
+from tests.reliability.service import SECRET, cli, comment, environment, form_token, serving
 
 COLUMNS = [column.key for column in Comment.__table__.columns]
 
@@ -57,7 +51,7 @@ def _app(database_url: str, folder: Path) -> TestClient:
 def _fill(client: TestClient) -> str:
     """Every kind of row: nested replies, each state, a placeholder, edits, emails,
     Unicode, links, comments in the same second. Returns an author's edit token."""
-    svc = client.app.state.services  # type: ignore[attr-defined]
+    database = client.app.state.database  # type: ignore[attr-defined]
 
     def post(text: str, thread: str = "articles/first", parent: int | None = None, **extra: Any) -> dict:
         body = {**comment(thread, text, form_token(client, "", thread), parent, name="Zoë Ünïcode"), **extra}
@@ -66,7 +60,7 @@ def _fill(client: TestClient) -> str:
         return dict(response.json())
 
     def act(comment_id: int, action: str) -> None:
-        with write_session(svc.sessions) as session:
+        with write_session(database.sessions) as session:
             moderation.apply(session, session.get(Comment, comment_id), action)
 
     first = post("Root with a [link](https://example.org/a?b=1&c=2) & <b>typed tags</b>", email="a@b.co")

@@ -18,16 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
-from comments_service import pages
-from tests.reliability.service import (
-    THREADS,
-    comment,
-    environment,
-    export,
-    serving,
-    stored_texts,
-    write_pages,
-)
+from comments_service.infra import page_list
+from tests.harness import THREADS, write_pages
+from tests.reliability.service import comment, environment, export, serving, stored_texts
 
 CLIENTS = 16
 POSTS = 300
@@ -108,8 +101,8 @@ def test_every_request_finds_its_page_while_the_page_list_first_loads(
         time.sleep(0.3)
         return slow_loads(text)
 
-    monkeypatch.setattr(pages.json, "loads", slow)
-    listed = pages.Pages(write_pages(tmp_path))
+    monkeypatch.setattr(page_list.json, "loads", slow)
+    listed = page_list.PageList(write_pages(tmp_path))
     start = threading.Barrier(8)
     found: list[bool] = []
 

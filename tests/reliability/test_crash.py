@@ -18,15 +18,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.reliability.service import (
-    THREADS,
-    Service,
-    comment,
-    environment,
-    export,
-    stored_texts,
-    write_pages,
-)
+from tests.harness import THREADS, write_pages
+from tests.reliability.service import Service, comment, environment, export, stored_texts
 
 WRITERS = 8
 ROUNDS = 3

@@ -32,21 +32,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from comments_service.app import create_app
-from comments_service.guard import FullWindows, Limit, Refused, check_rate
-from comments_service.models import Base
-from comments_service.settings import Settings
-from tests.reliability.service import (
-    ROOT,
-    SECRET,
-    comment,
-    environment,
-    form_token,
-    fresh_minute,
-    p99,
-    serving,
-    write_pages,
-)
+from comments_service.core.errors import Refused
+from comments_service.core.guard import FullWindows, Limit, check_rate
+from comments_service.core.models import Base
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
+from tests.harness import percentile, write_pages
+from tests.reliability.service import ROOT, SECRET, comment, environment, form_token, fresh_minute, serving
 
 FLOOD = 1_000
 CONNECTIONS = 1  # one client: the next post as soon as the last is answered
@@ -132,19 +124,19 @@ def test_flood_is_held_to_the_rate_limit_and_readers_stay_fast(
     refused = statuses.pop(429, 0)
     # A flood that straddles a minute boundary may use two minute windows.
     windows = int(result["ended"] // 60 - result["started"] // 60) + 1
-    ratio = p99(running) / p99(paused)
+    ratio = percentile(running, 99) / percentile(paused, 99)
     figures(
         posts=FLOOD,
         accepted=accepted,
         refused_429=refused,
         other_statuses=statuses or 0,
         minute_windows=windows,
-        baseline_p99_ms=round(p99(baseline) * 1000, 2),
-        paused_p99_ms=round(p99(paused) * 1000, 2),
-        loaded_p99_ms=round(p99(running) * 1000, 2),
+        baseline_p99_ms=round(percentile(baseline, 99) * 1000, 2),
+        paused_p99_ms=round(percentile(paused, 99) * 1000, 2),
+        loaded_p99_ms=round(percentile(running, 99) * 1000, 2),
         ratio=round(ratio, 2),
         p50_paused_loaded_ms=f"{median(paused) * 1000:.2f}/{median(running) * 1000:.2f}",
-        ratio_to_baseline=round(p99(running) / p99(baseline), 2),
+        ratio_to_baseline=round(percentile(running, 99) / percentile(baseline, 99), 2),
         reads=f"{len(baseline)}+{len(paused)}+{len(running)}",
     )
     assert not statuses, f"statuses other than 201/202/429: {statuses}"

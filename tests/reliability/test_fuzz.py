@@ -32,14 +32,16 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from comments_service import moderation
-from comments_service.app import create_app
-from comments_service.db import write_session
-from comments_service.models import Comment, State
-from comments_service.schemas import _FORBIDDEN as REFUSED  # what the API refuses outright
-from comments_service.services import Services
-from comments_service.settings import Settings
-from tests.reliability.service import SECRET, THREADS, write_pages
+from comments_service.core import moderation
+from comments_service.core.comment_input import _FORBIDDEN as REFUSED  # what the API refuses outright
+from comments_service.core.models import Comment
+from comments_service.core.states import State
+from comments_service.core.tokens import Signer
+from comments_service.infra.database import Database, write_session
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
+from tests.harness import THREADS, write_pages
+from tests.reliability.service import SECRET
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 TOKEN_HEADER = "X-Comment-Token"
@@ -50,7 +52,8 @@ class Fuzzing:
     """What the fuzzer learned so far (comments it owns) and what it saw (figures)."""
 
     def __init__(self, app: FastAPI, seeded: list[tuple[int, str]]):
-        self.svc: Services = app.state.services
+        self.signer: Signer = app.state.signer
+        self.database: Database = app.state.database
         self.own = list(seeded)  # (comment id, edit token) of comments we posted
         self.keep = {comment_id for comment_id, _ in seeded}  # never deleted: later reads need them
         self.cases = 0
@@ -87,7 +90,7 @@ class Fuzzing:
             if pick < 2:
                 body["thread"] = thread
                 body.pop("website", None)
-            body["form_token"] = self.svc.signer.new_form_token(str(body.get("thread", thread)))
+            body["form_token"] = self.signer.new_form_token(str(body.get("thread", thread)))
             if pick == 0:  # a post that should succeed, with the generated name and text
                 self._usable(body, ("name", "text"))
                 body.pop("email", None)
@@ -125,7 +128,7 @@ class Fuzzing:
             self.own.append((body["comment"]["id"], body["token"]))
             # Approve some held comments, so threads mix approved, pending and replies.
             if response.status_code == 202 and body["comment"]["id"] % 2:
-                with write_session(self.svc.sessions) as session:
+                with write_session(self.database.sessions) as session:
                     comment = session.get(Comment, body["comment"]["id"])
                     if comment is not None and comment.state is State.PENDING:
                         moderation.approve(session, comment)
@@ -158,7 +161,8 @@ def fuzz_app(database_url: str, folder: Path) -> FastAPI:
 def seed(app: FastAPI) -> list[tuple[int, str]]:
     """Real threads to read from the first case on: replies three deep, held, approved,
     edited, and a deleted comment kept as a placeholder for its reply."""
-    svc: Services = app.state.services
+    signer: Signer = app.state.signer
+    database: Database = app.state.database
     seeded: list[tuple[int, str]] = []
 
     def post(client: Any, thread: str, text: str, parent: int | None = None) -> int:
@@ -166,7 +170,7 @@ def seed(app: FastAPI) -> list[tuple[int, str]]:
             "thread": thread,
             "name": "Seed",
             "text": text,
-            "form_token": svc.signer.new_form_token(thread),
+            "form_token": signer.new_form_token(thread),
         }
         response = client.post("/api/comments", json={**body, "parent": parent})
         assert response.status_code in (201, 202), response.text
@@ -174,7 +178,7 @@ def seed(app: FastAPI) -> list[tuple[int, str]]:
         return int(seeded[-1][0])
 
     def act(comment_id: int, action: str) -> None:
-        with write_session(svc.sessions) as session:
+        with write_session(database.sessions) as session:
             moderation.apply(session, session.get(Comment, comment_id), action)
 
     with asgi.get_client(app) as client:  # starts the app (migrations) for the fuzzer too

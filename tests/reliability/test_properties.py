@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape  # what Jinja's autoescape applies
 
-from comments_service.rendering import (
+from comments_service.core.rendering import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     LINK_REL,
@@ -27,7 +27,7 @@ from comments_service.rendering import (
     nesting,
     render,
 )
-from comments_service.templates import env
+from comments_service.web.html_pages import env
 
 EXAMPLES = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
-from comments_service.settings import Settings
-from tests.reliability.service import COMMENTS, environment, write_pages
+from comments_service.infra.settings import Settings
+from tests.harness import write_pages
+from tests.reliability.service import COMMENTS, environment
 
 ROUNDS = 4
 WATCHERS = 1  # more busy watchers leave the racers less of the 2 cores to race on

@@ -14,15 +14,8 @@ import httpx
 import pytest
 
 from tests import postgres
-from tests.reliability.service import (
-    Service,
-    cli,
-    comment,
-    environment,
-    form_token,
-    fresh_minute,
-    write_pages,
-)
+from tests.harness import write_pages
+from tests.reliability.service import Service, cli, comment, environment, form_token, fresh_minute
 
 pytestmark = pytest.mark.postgres
 THREAD = "articles/first"

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +20,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from comments_service import cli
-from comments_service.db import make_engine, migrate
+from comments_service.infra.database import make_engine
+from comments_service.infra.schema_upgrade import migrate
 from tests.service.helpers import post
 
 PASSWORD = "a long moderator password"
@@ -187,6 +191,39 @@ def test_set_password_refuses_a_short_one(run, monkeypatch):
     code, _, err = run("set-password", "--password-stdin")
     assert code == 1
     assert "at least 10 characters" in err
+
+
+def test_set_password_without_a_terminal_says_to_use_password_stdin(run, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))  # a pipe, not a terminal
+    code, out, err = run("set-password")
+    assert code == 1
+    assert err.startswith("comments set-password: no terminal to type the password in; use --password-stdin")
+    assert "password is set" not in out
+
+
+def test_set_password_run_by_a_script_fails_in_one_line_without_a_traceback(tmp_path):
+    # No controlling terminal and nothing on standard input, as under cron or systemd.
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("COMMENTS_")},
+        "COMMENTS_DATABASE_URL": f"sqlite:///{tmp_path / 'comments.sqlite3'}",
+        "COMMENTS_SECRET_KEY": "test-secret-key",
+    }
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "comments"), "set-password"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        start_new_session=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "comments set-password: no terminal to type the password in; use --password-stdin, "
+        "e.g. printf '%s\\n' \"$PASSWORD\" | comments set-password --password-stdin"
+    ]
 
 
 def test_backup_of_sqlite_while_another_connection_writes_is_consistent(

@@ -24,12 +24,13 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from comments_service import auth
-from comments_service.app import create_app
-from comments_service.db import write_session
-from comments_service.settings import Settings
+from comments_service.core import auth
+from comments_service.infra.database import write_session
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.conftest import free_port, running_stack
+from tests.e2e.conftest import running_stack
+from tests.harness import free_port
 from tests.service.helpers import post
 from tests.site.pages import EDITIONS, ROOT
 
@@ -136,6 +137,7 @@ def hooks() -> Iterator[SimpleNamespace]:
                     "_schedule",
                     "_publishers",
                     "_grades",
+                    "_citations",
                     "front_matter",
                     "review_dates",
                     "sources",
@@ -167,8 +169,8 @@ def served_responses(built_site: Path, tmp_path_factory: pytest.TempPathFactory)
     thread = next(iter(json.loads((built_site / "comments-pages.json").read_text())["threads"]))
     pages: dict[str, Response] = {}
     with TestClient(create_app(settings)) as client:
-        svc = client.app.state.services  # type: ignore[attr-defined]
-        with write_session(svc.sessions) as session:
+        state = client.app.state  # type: ignore[attr-defined]
+        with write_session(state.database.sessions) as session:
             auth.set_password(session, "moderator password")
         held = post(client, text="A comment waiting for a moderator.", thread=thread).json()["comment"]["id"]
         discussion = f"/api/discussion?thread={thread}"
@@ -187,7 +189,7 @@ def served_responses(built_site: Path, tmp_path_factory: pytest.TempPathFactory)
         client.post("/admin/login", data={**login, "password": "moderator password"})
         pages["queue"] = client.get("/admin")
         pages["one comment"] = client.get(f"/admin/comments/{held}")
-        link = f"/admin/moderate/{held}/approve?token={svc.signer.moderation_token(held, 'approve')}"
+        link = f"/admin/moderate/{held}/approve?token={state.signer.moderation_token(held, 'approve')}"
         pages["email link confirmation"] = client.get(link)
         pages["email link done"] = client.post(link.split("?")[0], data={"token": link.split("=", 1)[1]})
         pages["email link refused"] = client.get(f"/admin/moderate/{held}/approve?token=forged")

@@ -8,8 +8,10 @@ and runs in its own temporary folder.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,17 +166,25 @@ BROKEN = [
         "shared text 'lmt-and-title-law.md' cites [@CA3]; add CA3 to this page's 'sources' (line 5)",
     ),
     (
+        # MkDocs names the page; link_lines.py adds the line of the link.
         "broken-link",
         "about/page.md",
-        page(GOOD_FRONT, "See [the missing page](missing.md).\n"),
-        "'about/page.md'",
+        page(GOOD_FRONT, "Some text.\n\nSee [the missing page](missing.md).\n"),
+        "docs/about/page.md:13:",
+        "'about/missing.md' is not found among documentation files",
+    ),
+    (
+        "broken-reference-link",
+        "about/page.md",
+        page(GOOD_FRONT, "See [the missing page][gone].\n\n[gone]: missing.md\n"),
+        "docs/about/page.md:13:",
         "'about/missing.md' is not found among documentation files",
     ),
     (
         "missing-anchor",
         "about/page.md",
         page(GOOD_FRONT, "See [nowhere](#nowhere).\n"),
-        "'about/page.md'",
+        "docs/about/page.md:11:",
         "there is no such anchor",
     ),
     (
@@ -182,8 +192,71 @@ BROKEN = [
         "missing-source-anchor",
         "about/page.md",
         page(GOOD_FRONT, "See [the ninth source](../health/checked.md#source-9).\n"),
-        "'about/page.md'",
+        "docs/about/page.md:11:",
         "does not contain an anchor '#source-9'",
+    ),
+    (
+        "unknown-citation",
+        "about/page.md",
+        page(GOOD_FRONT + "sources: [E1]\n", "Cited [@E1] and [@E999].\n"),
+        "docs/about/page.md:12:",
+        "citation [@E999] is not in the sources register; check the key on the sources page",
+    ),
+    (
+        "lower-case-citation",
+        "about/page.md",
+        page(GOOD_FRONT + "sources: [E1]\n", "Cited [@e1].\n"),
+        "docs/about/page.md:12:",
+        "citation [@e1] is not in the sources register; did you mean [@E1]?",
+    ),
+    (
+        "citation-in-parentheses",
+        "about/page.md",
+        page(GOOD_FRONT + "sources: [E1]\n", "Cited [@E1].\n\nAnd again (@E1).\n"),
+        "docs/about/page.md:14:",
+        "(@E1) is not a citation; write [@E1]",
+    ),
+    (
+        "citation-without-at",
+        "about/page.md",
+        page(GOOD_FRONT + "sources: [E1]\n", "Cited [@E1] and [E1].\n"),
+        "docs/about/page.md:12:",
+        "[E1] shows as plain text; to cite E1, write [@E1]",
+    ),
+    (
+        "citation-without-brackets",
+        "about/page.md",
+        page(GOOD_FRONT + "sources: [E1]\n", "Cited [@E1] and @E1.\n"),
+        "docs/about/page.md:12:",
+        "@E1 is not a citation; write [@E1]",
+    ),
+    (
+        "citation-with-a-page-number",
+        "about/page.md",
+        page(GOOD_FRONT + "sources: [E1]\n", "Cited [@E1] and [@E1, p. 4].\n"),
+        "docs/about/page.md:12:",
+        "[@E1, p. 4] is not a citation; write one key per citation",
+    ),
+    (
+        "listed-source-never-cited",
+        "about/page.md",
+        page(GOOD_FRONT + "sources:\n  - E1\n  - E4\n", "Cited [@E1].\n"),
+        "docs/about/page.md:7:",
+        "source E4 is listed in 'sources' but never cited; cite it right after the fact",
+    ),
+    (
+        "placeholder-left-in",
+        "about/page.md",
+        page(GOOD_FRONT, "Some text.\n\nTODO: Say where the evidence is limited.\n"),
+        "docs/about/page.md:13:",
+        'unfinished text "TODO: Say where the evidence is limited."; write it, then delete the word TODO',
+    ),
+    (
+        "placeholder-left-in-a-box",
+        "about/page.md",
+        page(GOOD_FRONT, '!!! note "Limits"\n\n    Text, then a TODO.\n'),
+        "docs/about/page.md:13:",
+        "unfinished text",
     ),
     (
         "page-not-in-nav",
@@ -260,3 +333,111 @@ def test_strict_build_names_file_and_reason_on_one_line(
     assert result.returncode == 1, result.stdout
     assert "Traceback" not in result.stdout, result.stdout
     assert any(where in line and reason in line for line in result.stdout.splitlines()), result.stdout
+
+
+def test_several_keys_in_one_citation_become_numbered_citations(tmp_path: Path) -> None:
+    # The Pandoc and Zotero habit, [@E1, E4] or [@E4; @E1], is read as one citation per key.
+    body = "Two sources [@E1, E4]. The other way round [@E4; @E1].\n"
+    site = make_tiny_site(
+        tmp_path, {**TINY_DOCS, "about/page.md": page(GOOD_FRONT + "sources: [E1, E4]\n", body)}
+    )
+    result = build_tiny(site, tmp_path / "out")
+    assert result.returncode == 0, result.stdout
+    built = (tmp_path / "out" / "about" / "page" / "index.html").read_text(encoding="utf-8")
+    numbers = re.findall(r'<sup class="sdm-cite"><a href="#source-(\d)"', built)
+    assert numbers == ["1", "2", "2", "1"]
+    assert "[@" not in built
+
+
+def test_links_footnotes_and_code_are_not_taken_for_citations(tmp_path: Path) -> None:
+    body = (
+        "Cited [@E1]. A footnote.[^1] A [link named E4](../index.md) and a reference [E1].\n\n"
+        "Write `[@E9]` or `(@E9)`; mail editor@E1.example, and tick [x].\n\n"
+        "```text\n[@NOPE] (@E1) [E1]\n```\n\n"
+        "[^1]: A side remark.\n\n[E1]: ../index.md\n"
+    )
+    site = make_tiny_site(
+        tmp_path, {**TINY_DOCS, "about/page.md": page(GOOD_FRONT + "sources: [E1]\n", body)}
+    )
+    result = build_tiny(site, tmp_path / "out")
+    assert result.returncode == 0, result.stdout
+    assert "WARNING" not in result.stdout
+
+
+def test_citations_in_shared_text_count_as_cited(tmp_path: Path) -> None:
+    # lmt-and-title-law.md cites CA1 and CA3: the page lists them and cites nothing itself.
+    body = '--8<-- "lmt-and-title-law.md"\n'
+    site = make_tiny_site(
+        tmp_path, {**TINY_DOCS, "about/page.md": page(GOOD_FRONT + "sources: [CA1, CA3]\n", body)}
+    )
+    result = build_tiny(site, tmp_path / "out")
+    assert result.returncode == 0, result.stdout
+    assert "WARNING" not in result.stdout
+
+
+def test_a_page_started_by_new_page_fails_until_each_placeholder_is_written(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    site = make_tiny_site(tmp_path / "site", TINY_DOCS)
+    new_page = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "new_page.py"),
+            "contributing",
+            "Checking links",
+            "--description",
+            DESCRIPTION,
+            "--sources",
+            "E1",
+            "--root",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Created docs/contributing/checking-links.md" in new_page.stdout
+    created = site / "docs" / "contributing" / "checking-links.md"
+    todo_lines = [n for n, text in enumerate(created.read_text().splitlines(), start=1) if "TODO" in text]
+    assert len(todo_lines) == 4  # the template's four placeholder paragraphs
+
+    result = mkdocs_build(site, tmp_path / "out")
+    assert result.returncode == 1, result.stdout
+    reported = re.findall(r"docs/contributing/checking-links\.md:(\d+): unfinished text", result.stdout)
+    assert [int(line) for line in reported] == todo_lines
+    assert (
+        "docs/contributing/checking-links.md:5: source E1 is listed in 'sources' but never cited"
+        in result.stdout
+    )
+
+
+def test_todo_in_shared_text_names_the_shared_file_and_line(tmp_path: Path) -> None:
+    site = make_tiny_site(tmp_path, TINY_DOCS)
+    (site / "includes" / "half-written.md").write_text(
+        "A finished line.\n\nTODO: the rest.\n", encoding="utf-8"
+    )
+    result = build_tiny(site, tmp_path / "out")
+    assert result.returncode == 1, result.stdout
+    assert 'includes/half-written.md:3: unfinished text "TODO: the rest."' in result.stdout
+
+
+def test_a_nav_entry_to_a_missing_page_names_the_line_of_mkdocs_yml(tmp_path: Path) -> None:
+    site = make_tiny_site(tmp_path, TINY_DOCS)
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "      - A page: about/page.md\n", "      - A page: about/page.md\n      - Gone: about/gone.md\n"
+    )
+    config.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("      - Gone: about/gone.md") + 1
+    result = build_tiny(site, tmp_path / "out")
+    assert result.returncode == 1, result.stdout
+    assert f"mkdocs.yml:{line}: A reference to 'about/gone.md' is included in the 'nav'" in result.stdout
+
+
+def test_the_build_never_shows_the_preview_problem_banner(tmp_path: Path) -> None:
+    broken = page(GOOD_FRONT + "sources: [E1]\n", "Unknown [@E999] and [a link](missing.md). TODO.\n")
+    site = make_tiny_site(tmp_path, {**TINY_DOCS, "about/page.md": broken})
+    result = build_tiny(site, tmp_path / "out")
+    assert result.returncode == 1, result.stdout  # strict: the problems are in the terminal
+    built = (tmp_path / "out" / "about" / "page" / "index.html").read_text(encoding="utf-8")
+    assert "[@E999]" in built  # the page was written, with its problem
+    assert "sdm-problems" not in built

@@ -23,8 +23,8 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from comments_service.app import create_app
-from comments_service.settings import Settings
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
 from tests.service.helpers import post
 from tests.site.conftest import MKDOCS
 from tests.site.html_tree import Element, parse_file

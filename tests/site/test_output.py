@@ -20,8 +20,8 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from comments_service.app import create_app
-from comments_service.settings import Settings
+from comments_service.infra.settings import Settings
+from comments_service.web.app_factory import create_app
 from tests.site.html_tree import Element, parse, parse_file
 from tests.site.pages import (
     EDITIONS,

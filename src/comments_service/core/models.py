@@ -1,0 +1,122 @@
+"""The database tables. Alembic migrations (infra/migrations/versions/) create them.
+
+Every time is UTC, whatever the database session's time zone: PostgreSQL hands back
+times in its session's zone and SQLite keeps none, so times are turned into UTC on
+the way in and come back as UTC on the way out (UTCDateTime).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from .states import State
+from .times import as_utc, utcnow
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored and read back as UTC, on SQLite and on PostgreSQL in any session zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime()}
+
+
+class Thread(Base):
+    """One page's discussion, keyed by the page's path or its pinned `comments_id`."""
+
+    __tablename__ = "threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    url: Mapped[str] = mapped_column(String(300), default="")
+    # Bumped whenever what the public sees changes: the read cache and ETags key on it.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    comments: Mapped[list[Comment]] = relationship(back_populates="thread")
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (
+        # The same text twice in one thread is refused, atomically, even under load.
+        UniqueConstraint("thread_id", "text_hash", name="uq_comments_thread_text"),
+        Index("ix_comments_thread_state", "thread_id", "state"),
+        Index("ix_comments_author", "author_token_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    # RESTRICT: a comment with replies is never deleted, so no reply goes with it.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="RESTRICT"), index=True)
+    depth: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[State] = mapped_column(
+        Enum(State, name="comment_state", values_callable=lambda states: [s.value for s in states]),
+        default=State.PENDING,
+    )
+    name: Mapped[str] = mapped_column(String(80), default="")
+    email: Mapped[str | None] = mapped_column(String(254))  # moderators only, never public
+    text: Mapped[str] = mapped_column(Text, default="")  # the Markdown the author wrote
+    html: Mapped[str] = mapped_column(Text, default="")  # rendered and sanitised once, on write
+    text_hash: Mapped[str | None] = mapped_column(String(64))
+    author_token_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[dt.datetime | None] = mapped_column()
+    moderated_at: Mapped[dt.datetime | None] = mapped_column()
+
+    thread: Mapped[Thread] = relationship(back_populates="comments")
+
+
+class RateCounter(Base):
+    """Posts per client per time window; in the database so every instance shares it."""
+
+    __tablename__ = "rate_counters"
+
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)  # HMAC of the address
+    window: Mapped[str] = mapped_column(String(16), primary_key=True)  # "minute" / "hour" / "login"
+    started: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # window start, Unix seconds
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Credential(Base):
+    """The moderator password, stored as an Argon2 hash."""
+
+    __tablename__ = "credentials"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AdminSession(Base):
+    __tablename__ = "admin_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column()

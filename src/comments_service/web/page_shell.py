@@ -1,0 +1,72 @@
+"""The page shell: pages the service renders (the no-JavaScript discussion, /admin) wear the site's look.
+
+The built site's 404 page is a complete Material page with absolute links, so it
+works at any address: its article is swapped for our content. Without a built
+site, a small plain page is used instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+from pathlib import Path
+
+_ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.DOTALL)
+_TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
+_HEAD_END = "</head>"
+_ASSET_BASE = re.compile(r'href="([^"]*)assets/stylesheets/main\.')
+
+_FALLBACK = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Comments</title>
+<style>
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;
+color:#1b1b1b;background:#fff}
+main{max-width:46rem;margin:0 auto;padding:1rem}
+a{color:#0b5e57}
+@media (prefers-color-scheme:dark){body{color:#e8eaed;background:#1e2129}a{color:#6fd3c4}}
+</style></head>
+<body><main><article class="md-content__inner md-typeset"></article></main></body></html>"""
+
+
+def _style_hash(page: str) -> str:
+    style = page[page.index("<style>") + len("<style>") : page.index("</style>")]
+    return "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"
+
+
+# The policy for pages in the plain shell (no built site): no script at all, its own
+# inline style and the site's stylesheets.
+FALLBACK_POLICY = (
+    f"default-src 'none'; style-src 'self' {_style_hash(_FALLBACK)}; img-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+
+
+class PageShell:
+    """The built site's 404 page (or the plain fallback), ready to take a title and an article."""
+
+    def __init__(self, site_dir: Path | None):
+        template = None
+        if site_dir is not None and (site_dir / "404.html").is_file():
+            template = (site_dir / "404.html").read_text(encoding="utf-8")
+        if template is None or not _ARTICLE.search(template):
+            template = _FALLBACK
+        # Service pages must not be indexed.
+        template = template.replace(_HEAD_END, '<meta name="robots" content="noindex">' + _HEAD_END, 1)
+        self._template = template
+        # Where the site's assets live, read off the shell's own stylesheet link.
+        found = _ASSET_BASE.search(template)
+        self._asset_base = found.group(1) if found else "/"
+
+    def asset(self, path: str) -> str:
+        return self._asset_base + path
+
+    def render(self, title: str, body: str, extra_head: str = "") -> str:
+        """The full page: `body` is trusted HTML (from our templates), `title` is text."""
+        page = _TITLE.sub(lambda _: f"<title>{html.escape(title)}</title>", self._template, count=1)
+        if extra_head:
+            page = page.replace(_HEAD_END, extra_head + _HEAD_END, 1)
+        return _ARTICLE.sub(lambda match: match.group(1) + body + match.group(3), page, count=1)

@@ -1,0 +1,1 @@
+"""The routes: api (the widget's JSON), discussion (the no-JavaScript page), admin (moderators)."""

@@ -1,0 +1,230 @@
+"""The no-JavaScript discussion page: read approved comments and post with a plain form.
+
+Posting goes through the same steps as the JSON API (comment_submission.submit), then
+redirects back with a message. Cross-site form posts are refused by checking that the
+request's Origin (or Referer) is this site, and answered with an empty form; any
+other failed post shows the form again with every field as typed and each problem
+next to its field. No other site may frame the page (middleware.SecurityHeaders).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from ...core.comment_input import (
+    EMAIL_MAX_LENGTH,
+    MAX_ID,
+    NAME_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    THREAD_KEY_MAX_LENGTH,
+    NewComment,
+)
+from ...core.comments import reply_refusal
+from ...core.errors import Refused
+from ...core.page_info import PageInfo
+from ...core.states import State
+from ...core.thread_view import thread_view
+from ...core.tokens import Signer
+from ...infra.database import Database
+from ...infra.settings import Settings
+from ..comment_submission import submit
+from ..dependencies import (
+    ClientAddress,
+    DatabaseDep,
+    PageListDep,
+    PageShellDep,
+    PostingDep,
+    SettingsDep,
+    SignerDep,
+)
+from ..html_pages import message_page, page
+from ..page_shell import PageShell
+from ..problems import status_of
+
+router = APIRouter(prefix="/api", include_in_schema=False)
+
+NOTICES = {
+    "pending": "Thanks! Your comment is awaiting moderation.",
+    "approved": "Your comment is posted.",
+}
+CROSS_SITE = "Nothing was posted: comments must be sent from this site's own form. You can write one below."
+
+
+@dataclass(frozen=True)
+class DiscussionPage:
+    """What drawing the page takes: the service's parts, and the page whose comments it shows."""
+
+    shell: PageShell
+    database: Database
+    settings: Settings
+    signer: Signer
+    page: PageInfo
+
+
+@dataclass
+class FormState:
+    """The form as the visitor last sent it: what to show again, and each field's problem."""
+
+    reply: int | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _not_found(shell: PageShell) -> HTMLResponse:
+    return message_page(
+        shell,
+        "Comments",
+        "No comments here",
+        "This page does not accept comments.",
+        shell.asset(""),
+        "Home page",
+        status=404,
+    )
+
+
+def _show(
+    where: DiscussionPage, form: FormState | None = None, notice: str | None = None, status: int = 200
+) -> HTMLResponse:
+    form = form or FormState()
+    with where.database.read() as session:
+        view = thread_view(session, where.settings, where.page, None)
+    reply_to = _find(view["comments"], form.reply) if form.reply else None
+    # Only a comment that takes replies gets the reply form (the rule posting enforces).
+    if reply_to is not None:
+        refusal = reply_refusal(State(reply_to["state"]), reply_to["depth"], view["max_depth"])
+        reply_to = reply_to if refusal is None else None
+    return page(
+        where.shell,
+        "discussion.html",
+        f"Comments on {where.page.title}",
+        status=status,
+        page=where.page,
+        view=view,
+        reply_to=reply_to,
+        notice=notice,
+        values=form.values,
+        errors=form.errors,
+        form_token=where.signer.new_form_token(where.page.thread),
+        limits=_limits(where.settings),
+    )
+
+
+def _limits(settings: Settings) -> dict[str, int]:
+    """The form's limits, as the widget states them too (mkdocs.yml's extra.comments)."""
+    return {
+        "name_max_length": NAME_MAX_LENGTH,
+        "email_max_length": EMAIL_MAX_LENGTH,
+        "text_max_length": TEXT_MAX_LENGTH,
+        "max_links": settings.max_links,
+    }
+
+
+def _find(comments: list[dict[str, Any]], comment_id: int) -> dict[str, Any] | None:
+    for comment in comments:
+        if comment["id"] == comment_id:
+            return comment
+        found = _find(comment["replies"], comment_id)
+        if found:
+            return found
+    return None
+
+
+@router.get("/discussion", response_class=HTMLResponse)
+def show(
+    pages: PageListDep,
+    shell: PageShellDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+    thread: Annotated[str, Query(max_length=THREAD_KEY_MAX_LENGTH)] = "",
+    reply: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    posted: Annotated[str | None, Query(max_length=20)] = None,
+) -> HTMLResponse:
+    found = pages.get(thread)
+    if found is None:
+        return _not_found(shell)
+    where = DiscussionPage(shell, database, settings, signer, found)
+    return _show(where, FormState(reply=reply), notice=NOTICES.get(posted or ""))
+
+
+def _same_origin(request: Request) -> bool:
+    claimed = request.headers.get("origin") or request.headers.get("referer")
+    host = request.headers.get("host")
+    return bool(claimed and host) and urlsplit(claimed).netloc == host
+
+
+@router.post("/discussion", response_class=HTMLResponse)
+def submit_form(
+    request: Request,
+    background: BackgroundTasks,
+    address: ClientAddress,
+    pages: PageListDep,
+    shell: PageShellDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+    context: PostingDep,
+    thread: Annotated[str, Form(max_length=THREAD_KEY_MAX_LENGTH)] = "",
+    parent: Annotated[str, Form(max_length=20)] = "",
+    name: Annotated[str, Form(max_length=1000)] = "",
+    email: Annotated[str, Form(max_length=1000)] = "",
+    text: Annotated[str, Form(max_length=20_000)] = "",
+    website: Annotated[str, Form(max_length=1000)] = "",
+    form_token: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    found = pages.get(thread)
+    if found is None:
+        return _not_found(shell)
+    where = DiscussionPage(shell, database, settings, signer, found)
+    if not _same_origin(request):
+        # An empty form: filled in with what another site sent, one click in a frame or a
+        # tricked visitor would post it from here.
+        return _show(where, FormState(errors={"form": CROSS_SITE}), status=403)
+    # isdigit() alone accepts "²", which int() refuses: only ASCII digits are an id.
+    form = FormState(
+        reply=int(parent) if parent.isascii() and parent.isdigit() else None,
+        values={"name": name, "email": email, "text": text},
+    )
+    try:
+        data = NewComment(
+            thread=thread,
+            parent=form.reply,
+            name=name,
+            email=email or None,
+            text=text,
+            website=website or None,
+            form_token=form_token or "-",
+        )
+        posted = submit(context, settings, data, address, None, background)
+    except ValidationError as error:
+        form.errors = {_visible(str(item["loc"][0])): _message(item) for item in error.errors()}
+        return _show(where, form, status=422)
+    except Refused as refused:
+        form.errors = {_visible(refused.field): refused.message}
+        response = _show(where, form, status=status_of(refused))
+        if refused.retry_after:
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
+    target = f"discussion?thread={quote(thread, safe='')}&posted={posted.status}#comments"
+    return RedirectResponse(target, status_code=303)
+
+
+def _visible(field: str) -> str:
+    """The form field to show a problem next to; hidden fields report at the top."""
+    return field if field in ("name", "email", "text") else "form"
+
+
+def _message(item: ErrorDetails) -> str:
+    kind = item.get("type", "")
+    if kind in ("string_too_short", "missing"):
+        return "This is required."
+    if kind == "string_too_long":
+        return f"This is too long (at most {item['ctx']['max_length']} characters)."
+    return str(item.get("msg", "This is not valid.")).removeprefix("Value error, ").capitalize() + "."

@@ -1,0 +1,36 @@
+"""What the test harnesses share: a free port on loopback, the test site's threads, percentiles.
+
+Servers in tests listen on 127.0.0.1 only, on a port the kernel just handed out.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Sequence
+from pathlib import Path
+
+# Threads the test site "accepts comments" on, as the build would list them.
+THREADS = {
+    "articles/first": {"url": "/blog/first/", "title": "First article"},
+    "articles/second": {"url": "/blog/second/", "title": "Second article"},
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def write_pages(folder: Path) -> Path:
+    """comments-pages.json listing THREADS, as the site build writes it, in `folder`."""
+    path = folder / "comments-pages.json"
+    path.write_text(json.dumps({"generated": "2026-11-26T00:00:00+00:00", "threads": THREADS}))
+    return path
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    """The sample below which `q` percent of the others lie (the higher one on a tie of ranks)."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q / 100))]
