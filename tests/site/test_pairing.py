@@ -11,6 +11,7 @@ blog's categories) and its own comment thread (es/...). The editor handbook
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
@@ -37,8 +38,12 @@ NOT_SHARED_TEXT = {"links.md"}
 
 def citations(hooks: SimpleNamespace, relative: str, docs: Path, includes: Path) -> Counter[str]:
     """Each cited key and how often, shared text filled in, as the build reads it."""
-    body = hooks.shared_text.fill(split(relative, docs)[1], [str(includes)])
-    return Counter(match.group("key") for match in hooks.sources.CITE.finditer(body) if match.group("key"))
+    return cited_keys(hooks, hooks.shared_text.fill(split(relative, docs)[1], [str(includes)]))
+
+
+def cited_keys(hooks: SimpleNamespace, markdown: str) -> Counter[str]:
+    """Each key cited in the Markdown ([@E4], [@E4, E10]) and how often."""
+    return Counter(key for citation in hooks._citations.scan(markdown, ())[0] for key in citation.keys)
 
 
 def differences(english: dict[str, Any], spanish: dict[str, Any]) -> list[str]:
@@ -96,11 +101,10 @@ def test_every_spanish_page_translates_an_english_one() -> None:
 def test_every_shared_text_has_its_spanish_version(hooks: SimpleNamespace, name: str) -> None:
     spanish = ES_INCLUDES / name
     assert spanish.is_file(), f"es/includes/{name} is missing: translate includes/{name}"
-    keys = [
-        hooks.sources.CITE.finditer(path.read_text(encoding="utf-8")) for path in (INCLUDES / name, spanish)
-    ]
-    english_keys, spanish_keys = (Counter(m.group("key") for m in found if m.group("key")) for found in keys)
-    assert spanish_keys == english_keys
+    english, translated = (
+        cited_keys(hooks, path.read_text(encoding="utf-8")) for path in (INCLUDES / name, spanish)
+    )
+    assert translated == english
     assert not (ES_INCLUDES / "links.md").exists(), (
         "links.md is shared: the Spanish pages use includes/links.md"
     )
@@ -115,3 +119,36 @@ def test_a_spanish_page_that_changes_what_must_stay_is_reported() -> None:
         "categories: each English category needs its one Spanish name",
     ]
     assert differences(english, {**english, "title": "Cuello", "comments_id": "es/articles/neck"}) == []
+
+
+# English acronyms the Spanish glossary (es/includes/abbreviations.md) gives in their
+# Spanish form, as MedlinePlus en español writes them; every other acronym (CAMTC, CMT,
+# DOMS, NCCIH...) is the same in both editions.
+SPANISH_ACRONYMS = {"DVT": "TVP", "MLD": "DLM", "CDT": "TDC", "RCT": "ECA", "GAD": "TAG"}
+
+
+def acronym_counts(text: str, acronyms: list[str]) -> dict[str, int]:
+    return {acronym: len(re.findall(rf"\b{acronym}\b", text)) for acronym in acronyms}
+
+
+@pytest.mark.parametrize("relative", reader_pages())
+def test_spanish_page_uses_the_spanish_acronym_wherever_its_english_page_uses_the_english_one(
+    relative: str,
+) -> None:
+    if not (ES_DOCS / relative).is_file():
+        pytest.fail(f"es/docs/{relative} is missing", pytrace=False)
+    english = acronym_counts((DOCS / relative).read_text(encoding="utf-8"), list(SPANISH_ACRONYMS))
+    spanish_text = (ES_DOCS / relative).read_text(encoding="utf-8")
+    spanish = acronym_counts(spanish_text, list(SPANISH_ACRONYMS.values()))
+    assert {SPANISH_ACRONYMS[name]: count for name, count in english.items()} == spanish
+    assert acronym_counts(spanish_text, list(SPANISH_ACRONYMS)) == dict.fromkeys(SPANISH_ACRONYMS, 0)
+
+
+def test_every_spanish_acronym_is_in_the_spanish_glossary_and_the_english_one_in_the_english() -> None:
+    def terms(includes: Path) -> set[str]:
+        text = (includes / "abbreviations.md").read_text(encoding="utf-8")
+        return set(re.findall(r"^\*\[([^\]]+)\]:", text, re.MULTILINE))
+
+    assert set(SPANISH_ACRONYMS) <= terms(INCLUDES)
+    assert set(SPANISH_ACRONYMS.values()) <= terms(ES_INCLUDES)
+    assert not set(SPANISH_ACRONYMS) & terms(ES_INCLUDES)
