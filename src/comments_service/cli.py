@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .core import auth, moderation, transfer
 from .core.errors import NotAllowed
+from .core.messages import LANGUAGE_NAMES, language_of_thread
 from .core.models import Comment
 from .core.states import State
 from .core.times import iso
@@ -92,7 +93,8 @@ def _list(args: argparse.Namespace, database: Database) -> int:
         rows = moderation.in_state(session, State(args.state), args.limit)
         for c in rows:
             first_line = " ".join(c.text.split())[:70]
-            print(f"{c.id:>6}  {iso(c.created_at)}  {c.thread.key}  {c.name}: {first_line}")
+            language = language_of_thread(c.thread.key)
+            print(f"{c.id:>6}  {iso(c.created_at)}  {language}  {c.thread.key}  {c.name}: {first_line}")
         print(f"{len(rows)} {args.state} comment(s).")
     return 0
 
@@ -102,7 +104,8 @@ def _show(args: argparse.Namespace, database: Database) -> int:
         c = session.get(Comment, args.id)
         if c is None:
             raise ValueError(f"there is no comment {args.id}")
-        print(f"#{c.id} [{c.state.value}] on {c.thread.key} ({c.thread.title})")
+        language = LANGUAGE_NAMES[language_of_thread(c.thread.key)]
+        print(f"#{c.id} [{c.state.value}] on {c.thread.key} ({c.thread.title}), in {language}")
         print(f"From: {c.name}" + (f" <{c.email}>" if c.email else ""))
         print(f"Posted: {iso(c.created_at)}" + (f", edited {iso(c.edited_at)}" if c.edited_at else ""))
         print(f"Reply to: #{c.parent_id}" if c.parent_id else "Top-level comment")

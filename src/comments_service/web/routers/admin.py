@@ -16,6 +16,7 @@ from ...core import auth, moderation
 from ...core.clients import client_key
 from ...core.comment_input import MAX_ID
 from ...core.errors import NotAllowed, Refused
+from ...core.messages import LANGUAGE_NAMES, language_of_thread
 from ...core.models import AdminSession, Comment
 from ...core.states import State
 from ...core.times import iso
@@ -90,6 +91,8 @@ def _view(comment: Comment) -> dict[str, Any]:
         "state": comment.state.value,
         "created": iso(comment.created_at),
         "thread": comment.thread,
+        # The page's language: the moderator reads a Spanish page's comments as Spanish.
+        "language": language_of_thread(comment.thread.key),
     }
 
 
@@ -115,6 +118,7 @@ def queue(
         shell,
         "admin_queue.html",
         "Moderation",
+        language_names=LANGUAGE_NAMES,
         comments=comments,
         state=state,
         states=STATES,
@@ -203,6 +207,7 @@ def show(
         shell,
         "admin_queue.html",
         f"Comment {comment_id}",
+        language_names=LANGUAGE_NAMES,
         comments=[view],
         state=view["state"],
         states=STATES,
