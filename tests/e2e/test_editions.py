@@ -1,16 +1,18 @@
 """The two editions in a browser: the language selector lands on the same page in the other
-language, Spanish search finds Spanish pages with the Spanish stemmer, and a page asks
-for no sitemap but its own edition's (Material would fetch one next to each hreflang link).
+language, Spanish search finds Spanish pages with the Spanish stemmer, a page asks
+for no sitemap but its own edition's (Material would fetch one next to each hreflang link),
+and a comment on a Spanish page is posted, refused and answered in Spanish.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from tests.e2e.conftest import Stack, Visitor
+from tests.e2e.conftest import Stack, Visitor, unique, wait_for_thread
 
 # One xdist worker runs every e2e test, so the site is built and served once.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("e2e")]
@@ -101,3 +103,37 @@ def test_a_page_asks_only_for_its_own_editions_sitemap(
     assert asked
     assert set(asked) == {own}
     assert failed == []
+
+
+SPANISH_ARTICLE = "/es/blog/medical-massage-in-san-diego/"
+
+
+def test_a_comment_on_a_spanish_page_is_posted_and_answered_in_spanish(new_visitor: Visitor) -> None:
+    page = new_visitor(viewport={"width": 1280, "height": 900})
+    page.goto(SPANISH_ARTICLE)
+    wait_for_thread(page)
+    form = page.locator(".sdm-form")
+    submit = form.get_by_role("button", name="Publicar comentario")
+    # The widget's own check, in Spanish.
+    form.get_by_label("Comentario").fill("Una pregunta sin nombre.")
+    submit.click()
+    expect(page.locator("#sdm-err-name")).to_have_text("Escriba un nombre.")
+    # The service's refusal, in Spanish.
+    links = " ".join(f"[enlace {n}](https://example.org/{n})" for n in range(4))
+    form.get_by_label("Nombre").fill("Ana")
+    form.get_by_label("Comentario").fill(f"Demasiados enlaces: {links} {unique('es-links')}")
+    submit.click()
+    expect(page.locator("#sdm-err-text")).to_have_text("Use como máximo 3 enlaces en un comentario.")
+    # A comment that goes through: the status, the badge and the time, in Spanish.
+    text = f"¿Sirve el masaje para el dolor de espalda? {unique('es-post')}"
+    form.get_by_label("Comentario").fill(text)
+    submit.click()
+    expect(page.locator(".sdm-status")).to_have_text("¡Gracias! Su comentario está esperando moderación.")
+    mine = page.locator("article.sdm-comment", has_text=text)
+    expect(mine.locator(".sdm-badge")).to_have_text("Esperando moderación")
+    expect(mine.locator("time")).to_have_text(re.compile(r"^(ahora|hace \d+ segundos?)$"))
+    expect(mine.get_by_role("button", name="Borrar")).to_be_visible()
+    # The English article's thread does not show it: Spanish pages have their own.
+    page.goto("/blog/medical-massage-in-san-diego/")
+    wait_for_thread(page)
+    expect(page.locator("article.sdm-comment", has_text=text)).to_have_count(0)

@@ -295,6 +295,24 @@ def test_the_spanish_404_page_is_in_spanish(trees: dict[str, Element]) -> None:
     assert next(trees["404.html"].iter("h1")).text() == strings("")["not_found"]["title"]
 
 
+@pytest.mark.parametrize("folder", ["", "es/"])
+def test_each_editions_comment_form_and_widget_words_are_in_its_language(
+    trees: dict[str, Element], folder: str
+) -> None:
+    words = strings(folder)["comments"]
+    tree = trees[folder + "blog/medical-massage-in-san-diego/index.html"]
+    section = next(s for s in tree.iter("section") if "sdm-comments" in s.classes())
+    assert json.loads(section.attrs["data-words"]) == words["widget"]
+    assert next(section.iter("h2")).text() == words["heading"]
+    labels = [" ".join(label.text().split()) for label in section.iter("label")]
+    assert labels[:3] == [
+        f"{words['name']} {words['required']}",
+        f"{words['email']} {words['optional']}",
+        f"{words['comment']} {words['required']}",
+    ]
+    assert next(b for b in section.iter("button") if b.attrs.get("type") == "submit").text() == words["post"]
+
+
 def test_the_spanish_edition_shares_the_english_images(built_site: Path) -> None:
     for name in ("favicon.svg", "social-card.png", "avatar.svg"):
         assert (built_site / "es/assets/images" / name).read_bytes() == (
