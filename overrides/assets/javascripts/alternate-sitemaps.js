@@ -1,8 +1,8 @@
 (function (proto, own) {
   var open = proto.open, send = proto.send, first = null;
   proto.open = function (method, url) {
-    var path = new URL(String(url), location.href).pathname;
-    this._sdmSitemap = /\/sitemap\.xml$/.test(path) ? (path === own ? "own" : "other") : "";
+    var to = new URL(String(url), location.href), at = to.origin + to.pathname;
+    this._sdmSitemap = /\/sitemap\.xml$/.test(at) ? (at === own ? "own" : "other") : "";
     return open.apply(this, arguments);
   };
   proto.send = function () {
@@ -15,4 +15,4 @@
     }
     first.then(function () { send.apply(xhr, args); });
   };
-})(XMLHttpRequest.prototype, document.currentScript.dataset.sitemap);
+})(XMLHttpRequest.prototype, new URL(document.currentScript.dataset.sitemap, location.href).href);
