@@ -130,6 +130,7 @@ def _send(request: Request, body: Body, private: bool) -> Response:
     dependencies=[Depends(require_json)],
 )
 async def post_comment(
+    request: Request,
     data: NewComment,
     background: BackgroundTasks,
     address: ClientAddress,
@@ -139,6 +140,7 @@ async def post_comment(
     token: Token = None,
 ) -> JSONResponse:
     """201 when published at once, 202 when it waits for a moderator."""
+    request.state.thread = data.thread  # a refusal is said in this page's language
     posted = await anyio.to_thread.run_sync(
         submit, context, settings, data, address, token, background, limiter=posting_threads
     )
