@@ -179,7 +179,7 @@ def seed(app: FastAPI) -> list[tuple[int, str]]:
 
     def act(comment_id: int, action: str) -> None:
         with write_session(database.sessions) as session:
-            moderation.apply(session, session.get(Comment, comment_id), action, "tester")
+            moderation.apply(session, session.get(Comment, comment_id), action, "fuzz seed")
 
     with asgi.get_client(app) as client:  # starts the app (migrations) for the fuzzer too
         for thread in THREAD_KEYS:

@@ -44,6 +44,7 @@ def export(session: Session) -> dict[str, Any]:
                 "html": c.html,
                 "text_hash": c.text_hash,
                 "author_token_hash": c.author_token_hash,
+                "client_key": c.client_key,
                 "created": exact(c.created_at),
                 "edited": exact(c.edited_at),
                 "moderated": exact(c.moderated_at),
@@ -88,6 +89,7 @@ def import_(session: Session, data: dict[str, Any]) -> tuple[int, int]:
                 html=c["html"],
                 text_hash=c["text_hash"],
                 author_token_hash=c["author_token_hash"],
+                client_key=c.get("client_key"),  # absent from exports made before blocking
                 created_at=_time(c["created"]),
                 edited_at=_time(c["edited"]),
                 moderated_at=_time(c["moderated"]),
