@@ -29,18 +29,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Every build makes both editions: English into site/, Spanish into site/es/ (scripts/build_site.py).
 build: $(BIN)/.installed
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python scripts/build_site.py
 
 # The build to publish: SITE_URL, CONTACT_EMAIL and SITE_URL_SOCIAL_IMAGE must be real
 # (overrides/hooks/production.py names each one that is not).
 site: $(BIN)/.installed
-	PRODUCTION_BUILD=true $(BIN)/mkdocs build --strict
+	PRODUCTION_BUILD=true $(BIN)/python scripts/build_site.py
 
 # The port is checked first, so a busy one is said at once rather than after the build.
 serve: $(BIN)/.installed
 	@$(BIN)/python scripts/check_port.py $(HOST) $(PORT) "make serve"
-	SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/mkdocs build --strict --site-dir $(SERVE_SITE)
+	SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/python scripts/build_site.py --site-dir $(SERVE_SITE)
 	COMMENTS_PUBLIC_URL=$${COMMENTS_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/comments serve --host $(HOST) --port $(PORT) --site $(SERVE_SITE)
 
 # --dirty rebuilds only the saved page; overrides/hooks/preview.py rebuilds them all when a
@@ -56,7 +57,7 @@ lint: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	npx --no-install markdownlint-cli2 "docs/**/*.md" "README.md"
+	npx --no-install markdownlint-cli2 "docs/**/*.md" "es/docs/**/*.md" "README.md"
 	npx --no-install cspell --no-progress --no-summary "docs/**/*.md" "includes/*.md" "README.md"
 
 test: $(BIN)/.installed node_modules/.installed system-deps lint

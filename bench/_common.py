@@ -228,11 +228,12 @@ class Server:
 
 
 def build_real_site(dest: Path, quiet: bool = True) -> float:
-    """`mkdocs build --strict` of the real site into `dest`; returns seconds."""
+    """The real site, both editions, built strictly into `dest` as `make build` does
+    (scripts/build_site.py); returns seconds."""
     start = time.perf_counter()
     subprocess.run(
-        [str(VENV_BIN / "mkdocs"), "build", "--strict", "--clean", "-d", str(dest)]
-        + (["-q"] if quiet else []),
+        [PYTHON, str(ROOT / "scripts" / "build_site.py"), "--site-dir", str(dest)]
+        + (["--quiet"] if quiet else []),
         cwd=ROOT,
         env=mkdocs_env(),
         check=True,

@@ -393,12 +393,12 @@ ABLATIONS: dict[str, list[tuple[str, str]]] = {
         (r"\n    - navigation\.sections\n", "\n"),
     ],
     "without blog and rss plugins": [
-        (r"\n  - blog:\n(?:      .*\n)+", "\n"),
-        (r"\n  - rss:\n(?:      .*\n|        .*\n)+", "\n"),
+        (r"\n  blog:\n(?:    .*\n)+", "\n"),
+        (r"\n  rss:\n(?:    .*\n)+", "\n"),
     ],
     "without sources hook": [(r"\n  - overrides/hooks/sources\.py\n", "\n")],
     "without custom_dir overrides": [(r"\n  custom_dir: overrides\n", "\n")],
-    "search with default separator": [(r"\n  - search:\n      separator: .*\n", "\n  - search\n")],
+    "search with default separator": [(r"\n  search:\n    separator: .*\n", "\n  search: {}\n")],
 }
 
 

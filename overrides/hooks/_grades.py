@@ -5,7 +5,8 @@ summary, a news report) and C (commentary, a business or an advocacy site). On a
 health page, where a reader may act on what they read, the build checks:
 
 1. A grade C citation sits in a sentence that says whose view it is, with one of the
-   words in ATTRIBUTION: "PainScience.com says ...", "Critics said ...".
+   words in ATTRIBUTION: "PainScience.com says ...", "Critics said ...", or in a
+   Spanish page "según PainScience.com ...", "Los críticos dijeron ...".
 2. A section that cites a health source (a register group in HEALTH_GROUPS) cites at
    least one grade A source, or else says whose statement every one of its
    citations is. A section is the text under one `## ` heading (or before the first).
@@ -22,16 +23,19 @@ from collections.abc import Iterable
 from typing import Any
 
 HEALTH_GROUPS = {"evidence", "claims", "safety"}
-# Words that mark a sentence as someone's statement rather than a finding in our voice.
+# Words that mark a sentence as someone's statement rather than a finding in our voice,
+# in English and in Spanish (the site's editions share this rule).
 ATTRIBUTION = re.compile(
     r"\b(?:says?|said|told|argues?|argued|according\s+to|views?|commentary|commentator"
-    r"|critics?|criticis\w*|criticiz\w*|opinion|claims?|claimed|writes?|wrote)\b",
+    r"|critics?|criticis\w*|criticiz\w*|opinion|claims?|claimed|writes?|wrote"
+    r"|dicen?|dijo|dijeron|según|opina\w*|opinión|opiniones|comentario\w*|crític\w*|critica\w*"
+    r"|afirma\w*|sostiene\w*|escrib\w*|señala\w*|argumenta\w*)\b",
     re.IGNORECASE,
 )
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 SECTION = re.compile(r"^##[ \t]+(.+?)[ \t#]*$")
 BLOCK_START = re.compile(r"^[ \t]*(?:[-*+][ \t]|\d+\.[ \t]|#|\||!!!|\?\?\?|===)")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(A-Z0-9*])")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(A-Z0-9*¿¡ÁÉÍÓÚÑ])")
 
 
 def problems(

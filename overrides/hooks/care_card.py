@@ -3,8 +3,9 @@
 A worried reader looks for what is an emergency and what can wait for their own
 clinician; NHS pages answer that with a "care card" near the end. Ours is one
 template, overrides/partials/care-card.html, so every page says the same thing and
-the next review changes it once. This hook puts it after the text of every page that
-sets `health: true` (the home page and the FAQ set it too), before the Sources list.
+the next review changes it once (its words, per language, are in data/strings.yml).
+This hook puts it after the text of every page that sets `health: true` (the home
+page and the FAQ set it too), before the Sources list.
 Its advice is the safety page's warning signs, which cite their sources; the card
 links there rather than citing, since each page lists its own sources.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import _strings
 from jinja2 import Environment, Template
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
@@ -26,7 +28,7 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
 TEMPLATE = "partials/care-card.html"
-TITLE, ANCHOR = "When to get help", "sdm-care-title"  # as in the template
+ANCHOR = "sdm-care-title"  # as in the template; its title is strings.care.title
 SOURCES_HEADING = '<h2 id="sources">'
 REVIEW_LINE = '<aside class="sdm-review"'
 
@@ -45,7 +47,7 @@ def on_page_context(
         # The h2 entries hang under the page's h1 entry; the card goes before Sources.
         items = page.toc.items[0].children if len(page.toc.items) == 1 else page.toc.items
         at = next((i for i, item in enumerate(items) if item.id == "sources"), len(items))
-        items.insert(at, AnchorLink(TITLE, ANCHOR, 2))
+        items.insert(at, AnchorLink(_strings.words(config)["care"]["title"], ANCHOR, 2))
     return context
 
 

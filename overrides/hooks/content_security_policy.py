@@ -12,6 +12,9 @@ it needs no hash), and writes the policy where both servers read it, in _headers
 - nginx.conf: included by deploy/nginx.conf, which sends it with the site's pages.
 
 Neither server publishes _headers/. Change an inline script and the next build names it.
+The site's editions (see _editions.py) share one policy: each build reads every page
+under the site's root folder, so the Spanish build, made last into site/es/, writes
+the policy for both.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import _editions
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 
@@ -47,7 +51,7 @@ _RUNNABLE_TYPES = {
 
 @event_priority(-100)  # after every plugin has written its files
 def on_post_build(config: MkDocsConfig) -> None:
-    site = Path(config.site_dir)
+    site = _editions.site_root(config) or Path(config.site_dir)
     hashes = sorted({script_hash(text) for page in site.rglob("*.html") for text in inline_scripts(page)})
     policy = content_security_policy(hashes, str(config.extra["comments"]["api"]))
     folder = site / FOLDER

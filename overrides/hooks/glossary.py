@@ -11,7 +11,9 @@ as a block of its own. Written one after another, they would form a single block
 that Markdown reads again, whole, for each definition it takes off its top.
 
 The page opens with an A–Z jump list: plain links to a heading per letter, so it
-works without JavaScript. Letters with no term are shown, but not as links.
+works without JavaScript. Letters with no term are shown, but not as links. The
+alphabet is the edition's (Spanish has Ñ), and so is the order: an accent does not
+move a term ("Ácido" files under A), but Ñ is a letter of its own, after N.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ import html
 import os
 import re
 import string
+import unicodedata
+from typing import Any
 
 import _slots
+import _strings
 from _report import problem
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
@@ -31,13 +36,16 @@ from mkdocs.structure.pages import Page
 DEFINITION = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<text>.*)$")
 
 _terms: dict[str, str] = {}
+_words: dict[str, Any] = {}
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     snippets = config.mdx_configs.get("pymdownx.snippets", {})
-    base = os.path.join(os.path.dirname(config.config_file_path), snippets["base_path"][0])
+    base = os.path.abspath(snippets["base_path"][0])  # as pymdownx.snippets reads it (shared_text.py)
     _terms.clear()
     _terms.update(load_terms(os.path.join(base, snippets["auto_append"][0])))
+    _words.clear()
+    _words.update(_strings.words(config)["glossary"])
     return config
 
 
@@ -75,26 +83,34 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not page.meta.get("glossary"):
         return content
-    letters = {letter(term) for term in _terms}
-    _slots.add_anchors(page, [*(slug(term) for term in _terms), *(letter_id(x) for x in letters)])
-    return _slots.fill(content, _slots.GLOSSARY, lambda _: render_glossary(_terms), is_block=True)
+    alphabet = str(_words["alphabet"])
+    letters = {letter(term, alphabet) for term in _terms}
+    _slots.add_anchors(page, [*(slug(term) for term in _terms), *(letter_id(x, alphabet) for x in letters)])
+    return _slots.fill(
+        content,
+        _slots.GLOSSARY,
+        lambda _: render_glossary(_terms, alphabet, str(_words["letters_label"])),
+        is_block=True,
+    )
 
 
-def render_glossary(terms: dict[str, str]) -> str:
+def render_glossary(
+    terms: dict[str, str], alphabet: str = string.ascii_uppercase, label: str = "Glossary letters"
+) -> str:
     """An A–Z jump list, then the terms A–Z under a heading per letter, as definition
     lists with a stable anchor per term."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    for term, text in sorted(terms.items(), key=lambda item: item[0].casefold()):
-        groups.setdefault(letter(term), []).append((term, text))
-    shown = [*string.ascii_uppercase, *sorted(set(groups) - set(string.ascii_uppercase))]
+    for term, text in sorted(terms.items(), key=lambda item: sort_key(item[0])):
+        groups.setdefault(letter(term, alphabet), []).append((term, text))
+    shown = [*alphabet, *sorted(set(groups) - set(alphabet))]
     jumps = "".join(
-        f'<li><a href="#{letter_id(x)}">{x}</a></li>'
+        f'<li><a href="#{letter_id(x, alphabet)}">{x}</a></li>'
         if x in groups
         else f'<li><span class="sdm-az__none">{x}</span></li>'
         for x in shown
     )
     sections = "".join(
-        f'<h2 id="{letter_id(x)}">{x}</h2><dl class="sdm-glossary">'
+        f'<h2 id="{letter_id(x, alphabet)}">{x}</h2><dl class="sdm-glossary">'
         + "".join(
             f'<dt id="{slug(term)}">{html.escape(term)}</dt><dd>{html.escape(text)}</dd>'
             for term, text in rows
@@ -102,18 +118,31 @@ def render_glossary(terms: dict[str, str]) -> str:
         + "</dl>"
         for x, rows in ((x, groups[x]) for x in shown if x in groups)
     )
-    return f'<nav class="sdm-az" aria-label="Glossary letters"><ul>{jumps}</ul></nav>{sections}'
+    label = html.escape(label, quote=True)
+    return f'<nav class="sdm-az" aria-label="{label}"><ul>{jumps}</ul></nav>{sections}'
 
 
-def letter(term: str) -> str:
-    """The A–Z heading a term files under; terms that start with a digit or a sign go under #."""
+def letter(term: str, alphabet: str = string.ascii_uppercase) -> str:
+    """The heading a term files under: its first letter without an accent (but Ñ stays Ñ
+    where the alphabet has it); terms that start with a digit or a sign go under #."""
     first = term[:1].upper()
-    return first if first in string.ascii_uppercase else "#"
+    if first not in alphabet:
+        first = _unaccented(first)
+    return first if first in alphabet else "#"
 
 
-def letter_id(heading: str) -> str:
-    return "letter-" + (heading.lower() if heading in string.ascii_uppercase else "other")
+def letter_id(heading: str, alphabet: str = string.ascii_uppercase) -> str:
+    return "letter-" + (heading.lower() if heading in alphabet else "other")
+
+
+def sort_key(term: str) -> str:
+    """Alphabetical order ignoring case and accents; ñ after n (as Spanish dictionaries sort)."""
+    return _unaccented(term.casefold().replace("ñ", "n\uffff"))
 
 
 def slug(term: str) -> str:
-    return "term-" + re.sub(r"[^a-z0-9]+", "-", term.casefold()).strip("-")
+    return "term-" + re.sub(r"[^a-z0-9]+", "-", _unaccented(term.casefold())).strip("-")
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))

@@ -4,7 +4,7 @@ Material's blog lists posts only on its own index, but the home page should poin
 readers to what is new. The links are to the posts' Markdown files, so MkDocs
 resolves them to wherever the blog publishes each post and checks them. Each date
 is a token in the Markdown and its <time> element is put into the rendered HTML
-(see _slots.py).
+(see _slots.py). The heading and the dates are in the edition's language.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import posixpath
 from typing import Any
 
 import _slots
+import _strings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
@@ -44,17 +45,19 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     ]
     if not items:
         return markdown
-    return markdown + "\n\n## Latest articles\n\n" + "\n".join(items) + "\n"
+    heading = _strings.words(config)["latest_articles"]
+    return markdown + f"\n\n## {heading}\n\n" + "\n".join(items) + "\n"
 
 
 @event_priority(50)  # before plugins read the HTML
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return _slots.fill(content, _slots.DATE, _time)
+    words = _strings.words(config)
+    return _slots.fill(content, _slots.DATE, lambda ordinal: _time(ordinal, words))
 
 
-def _time(ordinal: int) -> str:
+def _time(ordinal: int, words: dict[str, Any]) -> str:
     day = dt.date.fromordinal(ordinal)
-    return f'<time datetime="{day.isoformat()}">{day.strftime("%B %-d, %Y")}</time>'
+    return f'<time datetime="{day.isoformat()}">{_strings.long_date(day, words)}</time>'
 
 
 def _created(meta: dict[str, Any]) -> dt.date:

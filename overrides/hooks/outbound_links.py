@@ -9,7 +9,8 @@ Done on the finished page (on_post_page) and only in its content area (between t
 start of Material's content block and its footer), so the words stay out of the
 search index and the RSS feed, which are built from the page's content before this
 runs, and off the header, the nav and Material's own buttons. site.css draws the arrow
-for the class `sdm-outbound`; the words are in a visually hidden span.
+for the class `sdm-outbound`; the words, in the edition's language, are in a visually
+hidden span.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import _strings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
@@ -25,7 +27,7 @@ FOOTER = '<footer class="md-footer">'
 LINK = re.compile(r"<a\s(?P<attrs>[^>]*)>(?P<inner>.*?)</a>", re.DOTALL)
 HREF = re.compile(r'\bhref="(?P<href>[^"]*)"')
 CLASS = re.compile(r'\bclass="(?P<classes>[^"]*)"')
-HIDDEN = '<span class="sdm-visually-hidden"> (another website)</span>'
+HIDDEN = '<span class="sdm-visually-hidden"> {}</span>'
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -35,10 +37,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         return output
     start = content.start()
     site_host = urlsplit(config.site_url or "").netloc
-    return output[:start] + mark(output[start:end], site_host) + output[end:]
+    words = _strings.words(config)["outbound"]
+    return output[:start] + mark(output[start:end], site_host, words) + output[end:]
 
 
-def mark(html: str, site_host: str) -> str:
+def mark(html: str, site_host: str, words: str = "(another website)") -> str:
     """Every link in `html` to another host, with the class and the hidden words added."""
 
     def one(match: re.Match[str]) -> str:
@@ -53,7 +56,7 @@ def mark(html: str, site_host: str) -> str:
             return match.group(0)  # Material's own buttons (edit this page) carry their own label
         else:
             attrs = CLASS.sub(f'class="{classes.group("classes")} sdm-outbound"', attrs, count=1)
-        return f"<a {attrs}>{match.group('inner')}{HIDDEN}</a>"
+        return f"<a {attrs}>{match.group('inner')}{HIDDEN.format(words)}</a>"
 
     return LINK.sub(one, html)
 

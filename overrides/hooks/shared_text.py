@@ -38,8 +38,9 @@ _base: list[str] = []
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     snippets = config.mdx_configs.get("pymdownx.snippets", {})
-    root = os.path.dirname(config.config_file_path)
-    _base[:] = [os.path.join(root, folder) for folder in snippets.get("base_path", ["includes"])]
+    # Folders as pymdownx.snippets reads them: from the working directory (`!relative
+    # $config_dir/...` in es/mkdocs.yml makes them start at the config file's folder).
+    _base[:] = [os.path.abspath(folder) for folder in snippets.get("base_path", ["includes"])]
     return config
 
 

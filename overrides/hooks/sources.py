@@ -10,7 +10,9 @@ entry's link or DOI (_publishers.py), and a health page that leans on commentary
 
 The Markdown gets only the headings (so they stay in the table of contents) and
 tokens (see _slots.py); the citation links and the lists are put into the page's
-HTML once it is rendered, so Markdown never parses them.
+HTML once it is rendered, so Markdown never parses them. Headings and labels are in
+the edition's language (data/strings.yml); the sources keep theirs (English), and
+say so on the pages of another language.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import _citations
 import _grades
 import _publishers
 import _slots
+import _strings
 import yaml
 from _report import body_line_offset, front_matter_line, page_problem, problem
 from mkdocs.config.defaults import MkDocsConfig
@@ -38,6 +41,8 @@ REQUIRED = ("group", "author", "title", "publisher", "url", "grade")
 GRADES = {"A", "B", "C"}
 
 _register: dict[str, Any] = {"sources": {}, "groups": {}, "accessed": None}
+# This edition's words, and the attribute marking the sources' language on its pages.
+_edition: dict[str, Any] = {"words": {}, "lang": ""}
 # Per page (by source path), from on_page_markdown to on_page_content: the keys it
 # lists, in citation-number order, and the register groups it shows.
 _pending: dict[str, tuple[list[str], list[str]]] = {}
@@ -48,6 +53,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = os.path.dirname(config.config_file_path)
     path = os.path.join(root, config.extra["sources_register"])
     _register.update(load_register(path, os.path.join(root, config.extra["sources_publishers"])))
+    language = str(config.theme["language"])
+    _edition["words"] = _strings.words(config)
+    _edition["lang"] = "" if language == _strings.REFERENCE else f' lang="{_strings.REFERENCE}"'
     return config
 
 
@@ -125,10 +133,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             page_problem(page, offset + line, message)
     markdown = _numbered(markdown, citations, listed)
     if listed:
-        markdown += "\n\n## Sources\n" + _slots.block(_slots.SOURCES)
+        heading = _edition["words"]["sources"]["heading"]
+        markdown += f"\n\n## {heading} {{#sources}}\n" + _slots.block(_slots.SOURCES)
     groups = _shown_groups() if page.meta.get("show_register") else []
+    names = {**_register["groups"], **_edition["words"].get("register_groups", {})}
     for number, group in enumerate(groups):
-        markdown += f"\n\n## {_register['groups'][group]}\n" + _slots.block(_slots.REGISTER, number)
+        markdown += f"\n\n## {names[group]}\n" + _slots.block(_slots.REGISTER, number)
     _pending[page.file.src_uri] = (listed, groups)
     return markdown
 
@@ -233,7 +243,7 @@ def _is_post(page: Page, config: MkDocsConfig) -> bool:
 
 def _source_list(keys: list[str]) -> str:
     items = "".join(
-        f'<li id="source-{number}">{format_citation(_register["sources"][key])}</li>'
+        f'<li id="source-{number}">{_cited(_register["sources"][key])}</li>'
         for number, key in enumerate(keys, start=1)
     )
     return f'<ol class="sdm-sources">{items}</ol>'
@@ -249,23 +259,30 @@ def _shown_groups() -> list[str]:
 
 
 def _register_list(group: str) -> str:
+    label = html.escape(_edition["words"]["sources"]["key_title"], quote=True)
     items = "".join(
-        f'<li id="ref-{key.lower()}">{format_citation(entry)} '
-        f'<span class="sdm-key" title="Source key">{html.escape(key)}</span></li>'
+        f'<li id="ref-{key.lower()}">{_cited(entry)} '
+        f'<span class="sdm-key" title="{label}">{html.escape(key)}</span></li>'
         for key, entry in _group_entries(group)
     )
     return f'<ul class="sdm-register">{items}</ul>'
 
 
-def format_citation(entry: dict[str, Any]) -> str:
-    """Author (year). Title. Publisher. host — as safe HTML with the title as the link."""
+def _cited(entry: dict[str, Any]) -> str:
+    """A source as listed on this edition's pages: its title in its own language, marked as such."""
+    return format_citation(entry, _edition["words"]["sources"]["no_date"], _edition["lang"])
+
+
+def format_citation(entry: dict[str, Any], no_date: str = "n.d.", lang: str = "") -> str:
+    """Author (year). Title. Publisher. host — as safe HTML with the title as the link.
+    `lang` is the title's language attribute on a page of another language."""
     author = html.escape(str(entry["author"]).strip())
-    year = entry.get("year") or "n.d."
+    year = entry.get("year") or no_date
     title = html.escape(str(entry["title"]).strip().rstrip("."))
     publisher = str(entry.get("publisher") or "").strip().rstrip(".")
     url = html.escape(str(entry["url"]), quote=True)
     host = html.escape(urlsplit(str(entry["url"])).netloc.removeprefix("www."))
-    parts = [f"{author} ({year}).", f'<a href="{url}"><cite>{title}</cite></a>.']
+    parts = [f"{author} ({year}).", f'<a href="{url}"><cite{lang}>{title}</cite></a>.']
     if publisher and publisher != str(entry["author"]).strip():
         parts.append(f"{html.escape(publisher)}.")
     parts.append(f'<span class="sdm-host">{host}</span>')

@@ -3,7 +3,8 @@
 Every page gets a BreadcrumbList; the home page a WebSite; health pages a
 MedicalWebPage with its review date; the FAQ a FAQPage whose questions are read
 back from the rendered page, so the markup always matches what readers see.
-The template prints the result with Jinja's `tojson`, which escapes `<`.
+Names and the language are the edition's (data/strings.yml). The template prints the
+result with Jinja's `tojson`, which escapes `<`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+import _strings
 from _schedule import parse_date
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
@@ -21,7 +23,8 @@ def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:
     site = config.site_url or "/"
-    graph: list[dict[str, Any]] = [breadcrumbs(page, site)]
+    words = _strings.words(config)
+    graph: list[dict[str, Any]] = [breadcrumbs(page, site, words["home"])]
     if page.is_homepage:
         graph.append(
             {
@@ -29,20 +32,20 @@ def on_page_context(
                 "name": config.site_name,
                 "url": site,
                 "description": config.site_description,
-                "inLanguage": "en-US",
+                "inLanguage": words["language_tag"],
             }
         )
     if page.meta.get("health"):
-        graph.append(medical_web_page(page, site, config.site_name))
+        graph.append(medical_web_page(page, site, config.site_name, words))
     if page.meta.get("faq"):
         graph.append(faq_page(page.content or ""))
     context["structured_data"] = {"@context": "https://schema.org", "@graph": graph}
     return context
 
 
-def breadcrumbs(page: Page, site: str) -> dict[str, Any]:
+def breadcrumbs(page: Page, site: str, home: str = "Home") -> dict[str, Any]:
     """Home, then each enclosing section that has its own page, then this page."""
-    trail: list[tuple[str, str]] = [("Home", site)]
+    trail: list[tuple[str, str]] = [(home, site)]
     for ancestor in reversed(list(page.ancestors)):
         children = getattr(ancestor, "children", None)  # ancestors are sections
         index = children[0] if children else None
@@ -59,8 +62,8 @@ def breadcrumbs(page: Page, site: str) -> dict[str, Any]:
     }
 
 
-def medical_web_page(page: Page, site: str, site_name: str) -> dict[str, Any]:
-    about: list[dict[str, str]] = [{"@type": "MedicalTherapy", "name": "Massage therapy"}]
+def medical_web_page(page: Page, site: str, site_name: str, words: dict[str, Any]) -> dict[str, Any]:
+    about: list[dict[str, str]] = [{"@type": "MedicalTherapy", "name": words["therapy"]}]
     if page.meta.get("condition"):
         about.append({"@type": "MedicalCondition", "name": page.meta["condition"]})
     reviewed = parse_date(page.meta.get("last_reviewed"))
@@ -72,11 +75,11 @@ def medical_web_page(page: Page, site: str, site_name: str) -> dict[str, Any]:
         "name": str(page.title),
         "description": page.meta.get("description", ""),
         "url": site + page.url,
-        "inLanguage": "en-US",
+        "inLanguage": words["language_tag"],
         "lastReviewed": reviewed.isoformat() if reviewed else None,
         "about": about,
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
-        "author": {"@type": "Organization", "name": f"{site_name} editorial team"},
+        "author": {"@type": "Organization", "name": words["editorial_team"].format(site=site_name)},
         "isPartOf": {"@type": "WebSite", "name": site_name, "url": site},
     }
     if page.meta.get("reviewed_by"):

@@ -189,21 +189,22 @@ def stack_port() -> int:
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory, stack_port: int) -> Path:
-    """The real site, built once. site_url must carry the port the stack serves on:
-    Material's instant navigation only intercepts links found in sitemap.xml, whose
-    addresses come from site_url (it adjusts the host, not the port)."""
+    """The real site, both editions, built once as `make build` does (scripts/build_site.py).
+    site_url must carry the port the stack serves on: Material's instant navigation only
+    intercepts links found in sitemap.xml, whose addresses come from site_url (it adjusts
+    the host, not the port)."""
     target = tmp_path_factory.mktemp("e2e-site") / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": f"http://127.0.0.1:{stack_port}/"}
     done = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", str(target)],
+        [str(BIN / "python"), str(ROOT / "scripts" / "build_site.py"), "--quiet", "--site-dir", str(target)],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
-    assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stdout}{done.stderr}"
+    assert done.returncode == 0, f"the site's strict build failed:\n{done.stdout}{done.stderr}"
     return target
 
 

@@ -23,9 +23,19 @@ from comments_service import cli
 from comments_service.core.models import Comment
 from comments_service.infra.database import make_engine
 from comments_service.infra.schema_upgrade import migrate
+from tests.harness import THREADS
 from tests.service.helpers import post
 
 PASSWORD = "a long moderator password"
+SPANISH = {"es/articles/first": {"url": "/es/blog/first/", "title": "Primer artículo"}}
+
+
+@pytest.fixture
+def pages_file(tmp_path: Path) -> Path:
+    """The test site's pages, and a Spanish page with its own thread."""
+    path = tmp_path / "comments-pages.json"
+    path.write_text(json.dumps({"generated": "2026-11-26T00:00:00+00:00", "threads": {**THREADS, **SPANISH}}))
+    return path
 
 
 @pytest.fixture
@@ -77,11 +87,19 @@ def test_list_shows_waiting_comments_oldest_first(client, run):
     assert run("list", "--state", "approved")[1].strip() == "0 approved comment(s)."
 
 
+def test_list_and_show_say_each_comments_language(client, run):
+    english, spanish = held(client, "A question."), held(client, "Una pregunta.", thread="es/articles/first")
+    lines = run("list")[1].splitlines()
+    assert lines[0].split()[:4] == [str(english), lines[0].split()[1], "en", "articles/first"]
+    assert lines[1].split()[:4] == [str(spanish), lines[1].split()[1], "es", "es/articles/first"]
+    assert "on es/articles/first (Primer artículo), in Spanish" in run("show", str(spanish))[1]
+
+
 def test_show_prints_the_whole_comment_with_the_email(client, run):
     comment_id = held(client, "Line one.\n\nLine two.")
     code, out, _ = run("show", str(comment_id))
     assert code == 0
-    assert f"#{comment_id} [pending] on articles/first (First article)" in out
+    assert f"#{comment_id} [pending] on articles/first (First article), in English" in out
     assert "From: Ann <ann@example.org>" in out
     assert out.rstrip().endswith("Line one.\n\nLine two.")
 

@@ -1,7 +1,8 @@
 """Fixtures for the site tests: the real site built once, its pages, the hooks, and what
 `make serve` answers for it.
 
-The build is the same `mkdocs build --strict` editors and CI run, into a temporary
+The build is the same one editors and CI run (scripts/build_site.py: `mkdocs build
+--strict` of the English edition, then of the Spanish one into es/), into a temporary
 directory (./site belongs to other tools). Under pytest-xdist each worker builds
 its own copy once; a build takes a few seconds.
 """
@@ -31,11 +32,12 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.conftest import running_stack
 from tests.harness import free_port
 from tests.service.helpers import post
-from tests.site.pages import ROOT
+from tests.site.pages import EDITIONS, ROOT
 
 HOOKS = ROOT / "overrides" / "hooks"
 MKDOCS = Path(sys.executable).parent / "mkdocs"
-# Built folders that hold Material's assets and the search index, not pages.
+BUILD_SITE = ROOT / "scripts" / "build_site.py"
+# Built folders (of each edition) that hold Material's assets and the search index, not pages.
 NOT_PAGES = ("assets", "search")
 
 
@@ -61,19 +63,36 @@ def mkdocs_build(
     )
 
 
-def html_pages(site_dir: Path) -> list[Path]:
-    """Every built HTML page (404.html included), skipping assets/ and search/."""
-    return sorted(
-        path for path in site_dir.rglob("*.html") if path.relative_to(site_dir).parts[0] not in NOT_PAGES
+def build_site(site_dir: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Build the real site, both editions, as `make build` does (scripts/build_site.py); output merged."""
+    return subprocess.run(
+        [sys.executable, str(BUILD_SITE), "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        env={**(os.environ if env is None else env), "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600,
+        check=False,
     )
+
+
+def html_pages(site_dir: Path) -> list[Path]:
+    """Every built HTML page of every edition (404.html included), skipping assets/ and search/."""
+
+    def is_page(relative: Path) -> bool:
+        parts = relative.parts[1:] if f"{relative.parts[0]}/" in EDITIONS else relative.parts
+        return parts[0] not in NOT_PAGES
+
+    return sorted(path for path in site_dir.rglob("*.html") if is_page(path.relative_to(site_dir)))
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_dir = tmp_path_factory.mktemp("built-site")
-    result = mkdocs_build(ROOT, site_dir)
+    result = build_site(site_dir)
     if result.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed ({result.returncode}):\n{result.stdout}", pytrace=False)
+        pytest.fail(f"the site's strict build failed ({result.returncode}):\n{result.stdout}", pytrace=False)
     return site_dir
 
 
@@ -113,6 +132,8 @@ def hooks() -> Iterator[SimpleNamespace]:
                 for name in (
                     "_report",
                     "_slots",
+                    "_strings",
+                    "_editions",
                     "_schedule",
                     "_publishers",
                     "_grades",
@@ -125,6 +146,8 @@ def hooks() -> Iterator[SimpleNamespace]:
                     "content_security_policy",
                     "shared_text",
                     "outbound_links",
+                    "editions",
+                    "comment_pages",
                 )
             }
         )
@@ -173,7 +196,7 @@ def served_responses(built_site: Path, tmp_path_factory: pytest.TempPathFactory)
         pages["site page not found"] = client.get("/no-such-page/")
         pages["home page"] = client.get("/")
         pages["a page"] = client.get("/faq/")
-        pages["a script"] = client.get("/assets/javascripts/search-worker.js")
+        pages["a script"] = client.get("/assets/javascripts/workers/search-worker.js")
         pages["comments as JSON"] = client.get(f"/api/comments?thread={thread}")
         pages["an API refusal"] = client.get("/api/comments?thread=no-such-page")
         pages["the build's policy file"] = client.get("/_headers/content-security-policy.json")

@@ -2,7 +2,9 @@
 
 The site tests compare the built output with these facts, so they are read from
 docs/ and mkdocs.yml the same way the build reads them (MkDocs' own front-matter
-parser, Material's .meta.yml folder defaults).
+parser, Material's .meta.yml folder defaults). The site has two editions: English
+(docs/, mkdocs.yml, built at the site's root) and Spanish (es/docs/, es/mkdocs.yml,
+built into es/); the functions take an edition's docs folder, English by default.
 """
 
 from __future__ import annotations
@@ -22,6 +24,14 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 INCLUDES = ROOT / "includes"
 POSTS = "blog/posts/"
+ES_DOCS = ROOT / "es" / "docs"
+ES_INCLUDES = ROOT / "es" / "includes"
+HANDBOOK = "contributing/"
+# Each edition's folder in the built site, with its language, docs and config.
+EDITIONS = {
+    "": {"lang": "en", "docs": DOCS, "config": ROOT / "mkdocs.yml"},
+    "es/": {"lang": "es", "docs": ES_DOCS, "config": ROOT / "es" / "mkdocs.yml"},
+}
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -48,43 +58,64 @@ def nav_files(nav: list[Any]) -> list[str]:
     return found
 
 
-def source_pages() -> list[str]:
-    """Every Markdown page under docs/, as a docs-relative POSIX path, sorted."""
-    return sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md"))
+def source_pages(docs: Path = DOCS) -> list[str]:
+    """Every Markdown page under an edition's docs, as a docs-relative POSIX path, sorted."""
+    return sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md"))
+
+
+def reader_pages(docs: Path = DOCS) -> list[str]:
+    """The pages readers read: all but the editor handbook (English only)."""
+    return [page for page in source_pages(docs) if not page.startswith(HANDBOOK)]
 
 
 @cache
-def split(relative: str) -> tuple[dict[str, Any], str]:
+def split(relative: str, docs: Path = DOCS) -> tuple[dict[str, Any], str]:
     """The page's own front matter and its Markdown body."""
-    body, meta = get_data((DOCS / relative).read_text(encoding="utf-8"))
+    body, meta = get_data((docs / relative).read_text(encoding="utf-8"))
     return meta, body
 
 
-def page_meta(relative: str) -> dict[str, Any]:
-    """Front matter on top of every enclosing folder's .meta.yml, as Material merges it."""
+def folder_defaults(relative: str, docs: Path = DOCS) -> dict[str, Any]:
+    """Every enclosing folder's .meta.yml, merged as Material merges them."""
     merged: dict[str, Any] = {}
     folder = posixpath.dirname(relative)
     parts = folder.split("/") if folder else []
     for depth in range(len(parts) + 1):
-        defaults = DOCS.joinpath(*parts[:depth], ".meta.yml")
+        defaults = docs.joinpath(*parts[:depth], ".meta.yml")
         if defaults.is_file():
             merged.update(yaml.safe_load(defaults.read_text(encoding="utf-8")) or {})
-    merged.update(split(relative)[0])
     return merged
 
 
-def is_health(relative: str) -> bool:
-    return page_meta(relative).get("health") is True
+def page_meta(relative: str, docs: Path = DOCS) -> dict[str, Any]:
+    """Front matter on top of every enclosing folder's .meta.yml, as Material merges it."""
+    return {**folder_defaults(relative, docs), **split(relative, docs)[0]}
 
 
-def health_pages() -> list[str]:
-    return [page for page in source_pages() if is_health(page)]
+def is_health(relative: str, docs: Path = DOCS) -> bool:
+    return page_meta(relative, docs).get("health") is True
 
 
-def output_path(relative: str) -> str:
-    """Where the page lands in the built site (directory URLs; posts under blog/<slug>/)."""
+def health_pages(docs: Path = DOCS) -> list[str]:
+    return [page for page in source_pages(docs) if is_health(page, docs)]
+
+
+def edition_of(built: str) -> str:
+    """The edition folder ("" or "es/") a built file ("es/faq/index.html") belongs to."""
+    return next((folder for folder in EDITIONS if folder and built.startswith(folder)), "")
+
+
+@cache
+def strings(folder: str) -> dict[str, Any]:
+    """The words the build writes for an edition (data/strings.yml, by its language)."""
+    tables = yaml.safe_load((ROOT / "data" / "strings.yml").read_text(encoding="utf-8"))
+    return dict(tables[EDITIONS[folder]["lang"]])
+
+
+def output_path(relative: str, docs: Path = DOCS) -> str:
+    """Where the page lands in its edition (directory URLs; posts under blog/<slug>/)."""
     if relative.startswith(POSTS):
-        slug = page_meta(relative).get("slug") or Path(relative).stem
+        slug = page_meta(relative, docs).get("slug") or Path(relative).stem
         return f"blog/{slug}/index.html"
     stem = relative.removesuffix(".md")
     if stem == "index" or stem.endswith("/index"):

@@ -1,4 +1,4 @@
-"""Every built page in Chromium, as `make serve` serves it (`comments serve --site`, which
+"""Every built page of both editions in Chromium, as `make serve` serves it (`comments serve --site`, which
 sends the build's Content-Security-Policy): axe-core (WCAG 2.2 AA) in the light and the
 dark palette, and not one violation of the policy.
 
@@ -81,5 +81,6 @@ def test_every_page_has_no_wcag_22_aa_violations_and_keeps_the_security_policy(
     finally:
         context.close()
     assert len(paths) == len(built_pages) + 2
+    assert len([path for path in paths if path.startswith("es/")]) > 10  # the Spanish edition too
     assert not policy_found, f"{len(policy_found)} policy violations ({palette}):\n{report(policy_found)}"
     assert not axe_found, f"{len(axe_found)} axe violations ({palette}):\n{report(axe_found)}"

@@ -18,6 +18,8 @@ from tests.site import claims
 from tests.site.html_tree import parse_file
 from tests.site.pages import (
     DOCS,
+    ES_DOCS,
+    ES_INCLUDES,
     INCLUDES,
     ROOT,
     health_pages,
@@ -74,8 +76,8 @@ BRIEF_GLOSSARY = [
 ]  # fmt: skip
 
 
-def page_blocks(relative: str) -> list[tuple[str, str]]:
-    return readability().blocks((DOCS / relative).read_text(encoding="utf-8"))
+def page_blocks(relative: str, docs: Path = DOCS) -> list[tuple[str, str]]:
+    return readability().blocks((docs / relative).read_text(encoding="utf-8"))
 
 
 def md_blocks(markdown: str) -> list[tuple[str, str]]:
@@ -208,18 +210,98 @@ def test_page_never_calls_california_therapists_licensed(relative: str) -> None:
     assert claims.calls_therapists_licensed(page_blocks(relative)) == []
 
 
+# -- Corrected claims, in Spanish ----------------------------------------------------------------
+
+HONEST_ES = """\
+Beba agua si tiene sed, pero no para "eliminar toxinas".
+
+No encontramos buena evidencia de que refuerce el sistema inmunitario.
+No decimos que el masaje cura, sana lesiones ni desintoxica.
+
+Algunos sitios dicen que el masaje reduce el cortisol. Una sola sesión no redujo el cortisol.
+
+LMT significa "licensed massage therapist". Es un título que se usa en otros estados.
+
+California no tiene una licencia estatal de masaje.
+Aquí los terapeutas están certificados, no tienen licencia.
+
+- Si el masaje previene lesiones. No encontramos buena evidencia.
+
+| Lo que se afirma | Lo que decimos en cambio |
+|---|---|
+| Elimina toxinas | Beba agua si tiene sed |
+"""
+
+BAD_ES = [
+    ("El masaje regular ayuda a eliminar toxinas.", "elimina toxinas"),
+    ("El masaje desintoxica el cuerpo.", "desintoxica"),
+    ("El drenaje linfático refuerza el sistema inmunitario.", "refuerza el sistema inmunitario"),
+    ("El masaje no es caro y fortalece el sistema inmunitario.", "refuerza el sistema inmunitario"),
+    ("El masaje reduce el cortisol, así que usted se siente tranquilo.", "reduce el cortisol"),
+    ("Mejora la circulación y elimina el ácido láctico.", "mejora la circulación"),
+    ("Elimina el ácido láctico después de correr.", "elimina el ácido láctico"),
+    ("El trabajo profundo rompe el tejido cicatricial.", "rompe el tejido cicatricial"),
+    ("El dolor crónico responde bien, con alivio duradero.", "alivio duradero"),
+    ("Reserve hoy con un terapeuta de masaje con licencia.", "terapeuta de masaje con licencia"),
+    ("Pida un LMT cuando llame.", "LMT"),
+    ("Nuestro método está científicamente probado.", "científicamente probado"),
+    ("El masaje médico cura la ciática.", "cura"),
+    ("El masaje deportivo previene lesiones.", "previene lesiones"),
+]
+
+
+def test_corrected_claims_rule_passes_honest_spanish_sentences() -> None:
+    assert claims.stated_as_fact(md_blocks(HONEST_ES)) == []
+    assert claims.calls_therapists_licensed(md_blocks(HONEST_ES)) == []
+
+
+@pytest.mark.parametrize(("sentence", "phrase"), BAD_ES)
+def test_corrected_claims_rule_catches_a_spanish_claim_stated_as_fact(sentence: str, phrase: str) -> None:
+    assert phrase in [finding.phrase for finding in claims.stated_as_fact(md_blocks(sentence + "\n"))]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "En California, los terapeutas de masaje tienen licencia del estado.",
+        "Los terapeutas con licencia de San Diego pueden ayudarle.",
+        "Verifique la licencia de masaje de su terapeuta.",
+        "California otorga una licencia estatal a los masajistas.",
+    ],
+)
+def test_licensing_rule_catches_licensed_therapists_in_spanish(sentence: str) -> None:
+    assert claims.calls_therapists_licensed(md_blocks(sentence + "\n")) == [sentence]
+
+
+def spanish_texts() -> list[Path]:
+    """Every Spanish page and shared text (the glossary and links are not prose)."""
+    return sorted(ES_DOCS.rglob("*.md")) + sorted(
+        path for path in ES_INCLUDES.glob("*.md") if path.name != "abbreviations.md"
+    )
+
+
+@pytest.mark.parametrize("path", spanish_texts(), ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_spanish_text_states_no_corrected_claim_and_never_calls_therapists_licensed(path: Path) -> None:
+    blocks = md_blocks(path.read_text(encoding="utf-8"))
+    assert [f"{f.phrase!r} in: {f.sentence}" for f in claims.stated_as_fact(blocks)] == []
+    assert claims.calls_therapists_licensed(blocks) == []
+
+
 # -- Glossary ---------------------------------------------------------------------------------
 
 
-def abbreviation_terms() -> list[str]:
-    text = (ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8")
+def abbreviation_terms(includes: Path = INCLUDES) -> list[str]:
+    text = (includes / "abbreviations.md").read_text(encoding="utf-8")
     return re.findall(r"^\*\[([^\]]+)\]:", text, re.MULTILINE)
 
 
-def test_glossary_page_lists_exactly_the_abbreviation_terms(built_site: Path) -> None:
-    terms = [dt.text() for dt in parse_file(built_site / "glossary/index.html").iter("dt")]
+@pytest.mark.parametrize(("folder", "includes"), [("", INCLUDES), ("es/", ES_INCLUDES)])
+def test_each_glossary_page_lists_exactly_its_editions_abbreviation_terms(
+    built_site: Path, folder: str, includes: Path
+) -> None:
+    terms = [dt.text() for dt in parse_file(built_site / folder / "glossary/index.html").iter("dt")]
     assert len(terms) == len(set(terms))
-    assert sorted(terms) == sorted(abbreviation_terms())
+    assert sorted(terms) == sorted(abbreviation_terms(includes))
 
 
 @pytest.mark.parametrize("term", BRIEF_GLOSSARY)

@@ -33,6 +33,12 @@ def check(hooks: SimpleNamespace, markdown: str) -> list[tuple[int, str]]:
         "Critics called the results marginal [@C1].",
         "A Seattle clinic says plans may ask for a letter [@C1].",
         "According to one commentary, the data show publication bias [@C1].",
+        # The Spanish edition's pages, under the same rule.
+        "PainScience.com dice que no hay razón para beber más agua [@C1].",
+        "Los críticos dijeron que los resultados eran marginales [@C1].",
+        "Según un comentario, los datos muestran un sesgo de publicación [@C1].",
+        "Una clínica de Seattle afirma que los planes pueden pedir una carta [@C1].",
+        "Algunos sitios web dicen que el masaje elimina toxinas [@C1].",
     ],
 )
 def test_commentary_that_says_whose_view_it_is_passes(hooks: SimpleNamespace, sentence: str) -> None:
@@ -44,6 +50,14 @@ def test_commentary_stated_as_fact_is_reported_at_its_line(hooks: SimpleNamespac
     assert [(line, message.split(":")[0]) for line, message in found] == [
         (5, "[@C1] is grade C (commentary)")
     ]
+
+
+def test_spanish_commentary_stated_as_fact_is_reported_after_an_inverted_question(
+    hooks: SimpleNamespace,
+) -> None:
+    markdown = "# Página\n\nUn hallazgo [@A1]. ¿Y el agua? El agua extra no expulsa nada [@C1].\n"
+    assert [line for line, _ in check(hooks, markdown)] == [3]
+    assert check(hooks, markdown.replace("El agua", "PainScience.com dice que el agua")) == []
 
 
 def test_attribution_counts_only_in_the_citations_own_sentence(hooks: SimpleNamespace) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import yaml
 
 from tests.site.pages import ROOT
 
@@ -246,6 +247,47 @@ def test_glossary_jump_list_links_only_letters_that_have_terms(hooks: SimpleName
         x for x in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if x not in "DS"
     ]
     assert '<h2 id="letter-other">#</h2>' in html
+
+
+def test_a_spanish_glossary_files_accented_terms_under_their_letter_and_n_tilde_after_n(
+    hooks: SimpleNamespace,
+) -> None:
+    alphabet = "ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
+    html = hooks.glossary.render_glossary(
+        {"órtesis": "Un aparato.", "ñame": "Una raíz.", "nervio": "Una vía.", "Ácido láctico": "Un ácido."},
+        alphabet,
+        "Letras del glosario",
+    )
+    assert '<nav class="sdm-az" aria-label="Letras del glosario">' in html
+    sections = html[html.index("</nav>") :]
+    assert re.findall(r'<h2 id="([^"]+)">', sections) == ["letter-a", "letter-n", "letter-ñ", "letter-o"]
+    assert re.findall(r'<dt id="([^"]+)">', sections) == [
+        "term-acido-lactico",
+        "term-nervio",
+        "term-name",
+        "term-ortesis",
+    ]
+    assert '<li><a href="#letter-ñ">Ñ</a></li>' in html
+
+
+def test_dates_are_written_as_readers_of_the_language_write_them(hooks: SimpleNamespace) -> None:
+    tables = yaml.safe_load((ROOT / "data" / "strings.yml").read_text(encoding="utf-8"))
+    day = dt.date(2026, 11, 26)
+    assert hooks._strings.long_date(day, tables["en"]) == "November 26, 2026"
+    assert hooks._strings.long_date(day, tables["es"]) == "26 de noviembre de 2026"
+
+
+def test_a_spanish_page_marks_the_english_title_of_a_source(hooks: SimpleNamespace) -> None:
+    entry = {
+        "author": "NCCIH",
+        "title": "Massage therapy",
+        "publisher": "NCCIH",
+        "url": "https://nccih.nih.gov/x",
+    }
+    cited = hooks.sources.format_citation(entry, "s. f.", ' lang="en"')
+    assert cited.startswith(
+        'NCCIH (s. f.). <a href="https://nccih.nih.gov/x"><cite lang="en">Massage therapy</cite></a>.'
+    )
 
 
 def test_the_real_abbreviations_file_loads_without_problems(

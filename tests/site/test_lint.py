@@ -58,9 +58,9 @@ def needs(path: Path) -> None:
         pytest.fail(f"{path.relative_to(ROOT)} is missing; run `npm ci`", pytrace=False)
 
 
-def test_markdownlint_passes_on_the_pages() -> None:
+def test_markdownlint_passes_on_the_pages_of_both_editions() -> None:
     needs(ROOT / "node_modules" / ".bin" / "markdownlint-cli2")
-    result = run(["npx", "--no-install", "markdownlint-cli2", "docs/**/*.md"])
+    result = run(["npx", "--no-install", "markdownlint-cli2", "docs/**/*.md", "es/docs/**/*.md"])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -92,8 +92,11 @@ def ignored(message: dict[str, str]) -> bool:
     )
 
 
-def test_built_html_validates(built_pages: list[Path], built_site: Path, tmp_path: Path) -> None:
+def test_built_html_of_both_editions_validates(
+    built_pages: list[Path], built_site: Path, tmp_path: Path
+) -> None:
     needs(VNU)
+    assert {page.relative_to(built_site).parts[0] for page in built_pages} >= {"es", "index.html"}
     if shutil.which("java") is None:
         pytest.fail("java is missing; run `make system-deps`", pytrace=False)
     canary = tmp_path / "canary.html"

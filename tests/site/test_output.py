@@ -23,7 +23,19 @@ from httpx import Response
 from comments_service.infra.settings import Settings
 from comments_service.web.app_factory import create_app
 from tests.site.html_tree import Element, parse, parse_file
-from tests.site.pages import ROOT, health_pages, load_config, nav_files, output_path, page_meta, source_pages
+from tests.site.pages import (
+    EDITIONS,
+    HANDBOOK,
+    ROOT,
+    edition_of,
+    health_pages,
+    load_config,
+    nav_files,
+    output_path,
+    page_meta,
+    source_pages,
+    strings,
+)
 
 # <link rel> values that name another document rather than load something.
 NAVIGATIONAL_RELS = {"canonical", "alternate", "prev", "next", "author", "license", "help"}
@@ -54,6 +66,16 @@ def trees(built_pages: list[Path], built_site: Path) -> dict[str, Element]:
 def site_url(trees: dict[str, Element]) -> str:
     """The site_url the build used, read back from the home page's canonical link."""
     return canonical(trees["index.html"])
+
+
+def is_404(page: str) -> bool:
+    """Each edition has its "not found" page (404.html, es/404.html): no canonical link."""
+    return page.removeprefix(edition_of(page)) == "404.html"
+
+
+def edition_pages(trees: dict[str, Element], folder: str) -> dict[str, Element]:
+    """The built pages of one edition, by their path within it ("faq/index.html")."""
+    return {page.removeprefix(folder): tree for page, tree in trees.items() if edition_of(page) == folder}
 
 
 def canonical(tree: Element) -> str:
@@ -182,22 +204,26 @@ def test_the_foreign_load_check_catches_a_font_stylesheet(site_url: str) -> None
 # -- sitemap.xml, robots.txt ---------------------------------------------------------------
 
 
-def test_sitemap_lists_every_built_page_except_404(
-    built_site: Path, trees: dict[str, Element], site_url: str
+@pytest.mark.parametrize("folder", EDITIONS)
+def test_each_editions_sitemap_lists_every_page_of_that_edition_except_404(
+    built_site: Path, trees: dict[str, Element], site_url: str, folder: str
 ) -> None:
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    root = read_xml(built_site / "sitemap.xml")
+    root = read_xml(built_site / folder / "sitemap.xml")
     listed = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
     # Material's blog archive and category pages are in the sitemap too; only 404 is not.
-    expected = {page_url(site_url, page) for page in trees if page != "404.html"}
+    expected = {page_url(site_url, page) for page in trees if edition_of(page) == folder and not is_404(page)}
     assert len(listed) == len(set(listed))
     assert set(listed) == expected
 
 
-def test_robots_txt_points_at_the_sitemap(built_site: Path, site_url: str) -> None:
+def test_robots_txt_points_at_the_sitemap_of_each_edition(built_site: Path, site_url: str) -> None:
     lines = (built_site / "robots.txt").read_text(encoding="utf-8").splitlines()
-    assert f"Sitemap: {site_url}sitemap.xml" in lines
+    assert [line for line in lines if line.startswith("Sitemap:")] == [
+        f"Sitemap: {site_url}{folder}sitemap.xml" for folder in EDITIONS
+    ]
     assert "Disallow: /api/" in lines
+    assert not (built_site / "es" / "robots.txt").exists()  # robots.txt means something at the root only
 
 
 # -- Head metadata and JSON-LD ------------------------------------------------------------
@@ -214,14 +240,24 @@ def test_every_page_has_description_and_social_tags(trees: dict[str, Element], s
     wrong_canonical = [
         page
         for page, tree in trees.items()
-        if page != "404.html" and canonical(tree) != page_url(site_url, page)
+        if not is_404(page) and canonical(tree) != page_url(site_url, page)
     ]
     assert not wrong_canonical
 
 
-def test_meta_description_is_the_front_matter_description(trees: dict[str, Element]) -> None:
-    for source in source_pages():
-        assert meta_content(trees[output_path(source)], "description") == page_meta(source)["description"]
+@pytest.mark.parametrize("folder", EDITIONS)
+def test_meta_description_is_the_front_matter_description(trees: dict[str, Element], folder: str) -> None:
+    docs = EDITIONS[folder]["docs"]
+    assert source_pages(docs)
+    for source in source_pages(docs):
+        built = folder + output_path(source, docs)
+        assert meta_content(trees[built], "description") == page_meta(source, docs)["description"]
+
+
+@pytest.mark.parametrize("folder", EDITIONS)
+def test_open_graph_locale_is_the_editions(trees: dict[str, Element], folder: str) -> None:
+    locales = {meta_content(tree, "og:locale") for tree in edition_pages(trees, folder).values()}
+    assert locales == {strings(folder)["locale"]}
 
 
 def test_social_image_exists_in_the_built_site(
@@ -236,22 +272,32 @@ def test_every_page_has_json_ld_breadcrumbs_ending_at_itself(
     trees: dict[str, Element], site_url: str
 ) -> None:
     for page, tree in trees.items():
-        if page == "404.html":
+        if is_404(page):
             continue
         trail = json_ld(tree)["BreadcrumbList"]["itemListElement"]
-        assert trail[0]["item"] == site_url, page
+        assert trail[0]["item"] == site_url + edition_of(page), page
+        assert trail[0]["name"] == strings(edition_of(page))["home"], page
         assert trail[-1]["item"] == canonical(tree), page
         assert [item["position"] for item in trail] == list(range(1, len(trail) + 1)), page
 
 
-def test_home_page_describes_the_website(trees: dict[str, Element], site_url: str) -> None:
-    assert json_ld(trees["index.html"])["WebSite"]["url"] == site_url
+@pytest.mark.parametrize("folder", EDITIONS)
+def test_home_page_describes_the_website_in_its_language(
+    trees: dict[str, Element], site_url: str, folder: str
+) -> None:
+    website = json_ld(trees[folder + "index.html"])["WebSite"]
+    assert website["url"] == site_url + folder
+    assert website["inLanguage"] == strings(folder)["language_tag"]
 
 
-def test_medical_web_page_markup_only_and_always_on_health_pages(trees: dict[str, Element]) -> None:
-    health = {output_path(source): source for source in health_pages()}
-    assert {"index.html", "faq/index.html", "safety/index.html"} <= set(health)
-    for page, tree in trees.items():
+@pytest.mark.parametrize("folder", EDITIONS)
+def test_medical_web_page_markup_only_and_always_on_health_pages(
+    trees: dict[str, Element], folder: str
+) -> None:
+    docs = EDITIONS[folder]["docs"]
+    health = {output_path(source, docs): source for source in health_pages(docs)}
+    assert {"index.html"} <= set(health)
+    for page, tree in edition_pages(trees, folder).items():
         if page == "404.html":
             continue
         graph = json_ld(tree)
@@ -259,7 +305,8 @@ def test_medical_web_page_markup_only_and_always_on_health_pages(trees: dict[str
             assert "MedicalWebPage" not in graph, page
             continue
         medical = graph["MedicalWebPage"]
-        assert medical["lastReviewed"] == page_meta(health[page])["last_reviewed"].isoformat(), page
+        assert medical["lastReviewed"] == page_meta(health[page], docs)["last_reviewed"].isoformat(), page
+        assert medical["inLanguage"] == strings(folder)["language_tag"], page
         assert medical["about"], page
         assert medical["audience"]["audienceType"], page
         assert medical["url"] == canonical(tree), page
@@ -292,18 +339,24 @@ def top_level(root: Element, tag: str) -> list[Element]:
 # -- What every health page shows ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("source", health_pages())
+def every_health_page() -> list[tuple[str, str]]:
+    """(edition folder, page) for every health page of both editions."""
+    return [(folder, page) for folder in EDITIONS for page in health_pages(EDITIONS[folder]["docs"])]
+
+
+@pytest.mark.parametrize(("folder", "source"), every_health_page())
 def test_health_page_shows_sources_review_dates_and_disclaimer(
-    trees: dict[str, Element], hooks: SimpleNamespace, source: str
+    trees: dict[str, Element], hooks: SimpleNamespace, folder: str, source: str
 ) -> None:
-    tree = trees[output_path(source)]
+    docs, words = EDITIONS[folder]["docs"], strings(folder)
+    tree = trees[folder + output_path(source, docs)]
     # Heading text ends with Material's "¶" permalink.
     headings = [h.text().removesuffix("¶").strip() for h in tree.iter("h2") if h.attrs.get("id") == "sources"]
-    assert headings == ["Sources"]
+    assert headings == [words["sources"]["heading"]]
     review = next(e for e in tree.iter("aside") if "sdm-review" in e.classes())
-    assert "Last reviewed:" in review.text()
-    assert "Next review due:" in review.text()
-    meta = page_meta(source)
+    assert words["review"]["last_reviewed"] in review.text()
+    assert words["review"]["next_review"] in review.text()
+    meta = page_meta(source, docs)
     schedule = hooks._schedule
     next_review = schedule.due_date(meta["last_reviewed"], schedule.parse_date(meta.get("next_review")))
     times = [t.attrs.get("datetime") for t in review.iter("time")]
@@ -323,38 +376,50 @@ def test_search_index_is_held_back_on_every_page(trees: dict[str, Element], buil
         assert holder < bundle, f"{page}: the index must be held back before Material's bundle runs"
         config = json.loads(next(s for s in scripts if s.attrs.get("id") == "__config").raw_text())
         worker = re.fullmatch(
-            r"(?:/|(?:\.\./)*)assets/javascripts/search-worker\.js\?src=(workers/search\.[\w.]+\.js)",
+            r"(?:/(?:es/)?|(?:\.\./)*)assets/javascripts/workers/search-worker\.js\?src=(search\.[\w.]+\.js)",
             config["search"],
         )
         assert worker, f"{page}: {config['search']}"
-        assert (built_site / "assets/javascripts" / worker.group(1)).is_file()
+        assert (built_site / "assets/javascripts/workers" / worker.group(1)).is_file()
 
 
 # -- RSS and the comments list -------------------------------------------------------------
 
 
-def articles() -> list[str]:
-    return [s for s in source_pages() if s.startswith("blog/posts/") and not page_meta(s).get("draft")]
+def articles(docs: Path) -> list[str]:
+    return [
+        s for s in source_pages(docs) if s.startswith("blog/posts/") and not page_meta(s, docs).get("draft")
+    ]
 
 
-def test_rss_feed_lists_every_article(built_site: Path, site_url: str) -> None:
-    channel = read_xml(built_site / "feed_rss_created.xml").find("channel")
+@pytest.mark.parametrize("folder", EDITIONS)
+def test_each_editions_rss_feed_lists_every_article_of_that_edition(
+    built_site: Path, site_url: str, folder: str
+) -> None:
+    docs = EDITIONS[folder]["docs"]
+    channel = read_xml(built_site / folder / "feed_rss_created.xml").find("channel")
     assert channel is not None
     links = [item.findtext("link") for item in channel.findall("item")]
-    assert sorted(links) == sorted(page_url(site_url, output_path(post)) for post in articles())
+    assert articles(docs)
+    assert sorted(links) == sorted(
+        page_url(site_url + folder, output_path(post, docs)) for post in articles(docs)
+    )
 
 
 def test_comments_pages_file_lists_exactly_the_pages_with_comments(
     built_site: Path, trees: dict[str, Element]
 ) -> None:
     threads = json.loads((built_site / "comments-pages.json").read_text(encoding="utf-8"))["threads"]
+    assert not (built_site / "es" / "comments-pages.json").exists()  # one file for the whole site
     expected = {}
-    for source in source_pages():
-        meta = page_meta(source)
-        if meta.get("comments") is True:
-            url = "/" + output_path(source).removesuffix("index.html")
-            expected[meta.get("comments_id") or url] = url
-    assert len(expected) >= 3
+    for folder, edition in EDITIONS.items():
+        for source in source_pages(edition["docs"]):
+            meta = page_meta(source, edition["docs"])
+            if meta.get("comments") is True:
+                url = "/" + folder + output_path(source, edition["docs"]).removesuffix("index.html")
+                expected[meta.get("comments_id") or url] = url
+    assert len(expected) >= 4
+    assert any(thread.startswith("es/") for thread in expected)  # Spanish pages have their own threads
     assert {thread: entry["url"] for thread, entry in threads.items()} == expected
     # And the widget is on those pages, with the same thread id, and nowhere else.
     on_pages = {
@@ -467,8 +532,6 @@ def test_material_palette_stylesheet_is_replaced_by_the_rules_that_apply(
 
 # -- The reader's nav and search leave the editor handbook out --------------------------------
 
-HANDBOOK = "contributing/"
-
 
 def test_handbook_is_published_outside_the_nav(trees: dict[str, Element]) -> None:
     assert "contributing/index.html" in trees
@@ -499,10 +562,10 @@ def test_about_this_site_leads_the_footer_and_has_its_own_tab(trees: dict[str, E
     for page, tree in trees.items():
         footer = next(nav for nav in tree.iter("nav") if "sdm-footer-links" in nav.classes())
         first = next(footer.iter("a"))
-        assert first.text() == "About this site", page
+        assert first.text() == strings(edition_of(page))["footer"]["about"], page
         href = first.attrs["href"]  # relative, or from the root on the 404 page
         target = href.strip("/") if href.startswith("/") else posixpath.join(posixpath.dirname(page), href)
-        assert posixpath.normpath(target) == "site", page
+        assert posixpath.normpath(target) == edition_of(page) + "site", page
     tabs = [
         link.text()
         for nav in trees["index.html"].iter("nav")
@@ -545,25 +608,27 @@ def unlinked_text(
 
 
 def test_care_card_only_and_always_on_health_pages(trees: dict[str, Element]) -> None:
-    health = {output_path(page) for page in health_pages()}
+    health = {folder + output_path(page, EDITIONS[folder]["docs"]) for folder, page in every_health_page()}
     assert {"index.html", "faq/index.html", "safety/index.html", "evidence/neck-pain/index.html"} <= health
+    assert {"es/index.html", "es/evidence/low-back-pain/index.html"} <= health
     assert "site/index.html" not in health
     for page, tree in trees.items():
         cards = [s for s in article(tree).iter("section") if "sdm-care" in s.classes()]
         assert len(cards) == (1 if page in health else 0), page
 
 
-@pytest.mark.parametrize("source", health_pages())
+@pytest.mark.parametrize(("folder", "source"), every_health_page())
 def test_health_page_says_when_to_get_help_before_its_sources(
-    trees: dict[str, Element], built_site: Path, source: str
+    trees: dict[str, Element], built_site: Path, folder: str, source: str
 ) -> None:
-    built = output_path(source)
+    built = folder + output_path(source, EDITIONS[folder]["docs"])
+    words = strings(folder)["care"]
     body = article(trees[built])
     card = next(s for s in body.iter("section") if "sdm-care" in s.classes())
-    assert [h.text() for h in card.iter("h2")] == ["When to get help"]
+    assert [h.text() for h in card.iter("h2")] == [words["title"]]
     parts = [h.text() for h in card.iter("h3")]
-    assert parts[0].startswith("Call 911")
-    assert "clinician" in parts[1]
+    assert parts == [words["emergency_heading"], words["urgent_heading"]]
+    assert "911" in parts[0]
     # It comes before the Sources heading, and the table of contents lists it.
     order = [h.attrs.get("id") for h in body.iter("h2")]
     assert order.index("sdm-care-title") == order.index("sources") - 1
@@ -572,8 +637,8 @@ def test_health_page_says_when_to_get_help_before_its_sources(
     (link,) = [a.attrs["href"] for a in card.iter("a")]
     target, _, anchor = link.partition("#")
     resolved = (built_site / built).parent.joinpath(target, "index.html").resolve()
-    assert resolved == (built_site / "safety/index.html").resolve()
-    assert any(h.attrs.get("id") == anchor for h in trees["safety/index.html"].iter("h2"))
+    assert resolved == (built_site / folder / "safety/index.html").resolve()
+    assert any(h.attrs.get("id") == anchor for h in trees[folder + "safety/index.html"].iter("h2"))
 
 
 def test_every_camtc_org_mention_is_a_link_to_camtc(trees: dict[str, Element]) -> None:
@@ -611,13 +676,14 @@ def test_links_to_other_websites_are_marked_and_ours_are_not(
     wrong: list[str] = []
     outbound = 0
     for page, tree in trees.items():
+        words = strings(edition_of(page))["outbound"]
         for link in article(tree).iter("a"):
             href = link.attrs.get("href", "")
             marked = "sdm-outbound" in link.classes()
             hidden = [s.text() for s in link.iter("span") if "sdm-visually-hidden" in s.classes()]
             if urlsplit(href).scheme in {"http", "https"} and urlsplit(href).netloc != host:
                 outbound += 1
-                if not marked or hidden != ["(another website)"] or link.attrs.get("target"):
+                if not marked or hidden != [words] or link.attrs.get("target"):
                     wrong.append(f"{page}: {href} is not marked (or opens a new tab)")
             elif marked or hidden:
                 wrong.append(f"{page}: {href} is ours but marked as another website")

@@ -236,7 +236,8 @@ def test_an_edit_of_a_template_in_overrides_shows_in_the_open_page(served: Previ
     links = "() => document.querySelector('.sdm-footer-links').textContent"
     assert "Medical disclaimer" in tab.evaluate(links)
     restore = served.edit(
-        "overrides/partials/copyright.html", lambda text: text.replace(">Medical disclaimer<", ">Disclaimer<")
+        "overrides/partials/copyright.html",
+        lambda text: text.replace(">{{ words.disclaimer }}<", ">Disclaimer<"),
     )
     try:
         wait_for(

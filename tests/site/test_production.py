@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.conftest import html_pages, mkdocs_build
+from tests.site.conftest import build_site, html_pages, mkdocs_build
 from tests.site.html_tree import parse_file
-from tests.site.pages import ROOT
 from tests.site.test_build import TINY_DOCS, make_tiny_site
 
 PUBLIC = "https://massage.real.example/"
@@ -84,8 +83,9 @@ def test_a_local_build_keeps_its_local_defaults(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def production_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, both editions, as `make site` builds it."""
     out = tmp_path_factory.mktemp("production") / "site"
-    result = mkdocs_build(ROOT, out, environment())
+    result = build_site(out, environment())
     assert result.returncode == 0, result.stdout
     return out
 
@@ -102,6 +102,8 @@ def addresses(site: Path) -> dict[str, str]:
         found[page.relative_to(site).as_posix()] = "\n".join(parts)
     for name in ("sitemap.xml", "robots.txt", "feed_rss_created.xml", "feed_rss_updated.xml"):
         found[name] = (site / name).read_text(encoding="utf-8")
+    for name in ("sitemap.xml", "feed_rss_created.xml", "feed_rss_updated.xml"):
+        found[f"es/{name}"] = (site / "es" / name).read_text(encoding="utf-8")
     return found
 
 
@@ -116,19 +118,28 @@ def test_the_real_site_builds_for_production_with_nothing_local_left(production_
     assert not leftovers, sorted(leftovers)
     assert f'<link rel="canonical" href="{PUBLIC}">' in (production_site / "index.html").read_text()
     assert f"Sitemap: {PUBLIC}sitemap.xml" in written["robots.txt"]
+    assert f"Sitemap: {PUBLIC}es/sitemap.xml" in written["robots.txt"]
+    assert f'<link rel="canonical" href="{PUBLIC}es/">' in (production_site / "es/index.html").read_text()
     assert f"<url>{PUBLIC}assets/images/social-card.png</url>" in written["feed_rss_created.xml"]
+    assert f"<url>{PUBLIC}assets/images/social-card.png</url>" in written["es/feed_rss_created.xml"]
 
 
 def test_the_contact_address_comes_from_its_one_setting(production_site: Path) -> None:
     texts = {
         path.relative_to(production_site).as_posix(): path.read_text(encoding="utf-8")
-        for path in [*html_pages(production_site), production_site / "search/search_index.json"]
+        for path in [
+            *html_pages(production_site),
+            production_site / "search/search_index.json",
+            production_site / "es/search/search_index.json",
+        ]
     }
     assert not [name for name, text in texts.items() if "editor@example.org" in text]
     linked = [
         name for name, text in texts.items() if 'href="mailto:someone@real.example">someone@real' in text
     ]
-    assert {"site/disclaimer/index.html", "site/privacy/index.html"} <= set(linked)
+    assert {"site/disclaimer/index.html", "site/privacy/index.html", "es/site/translation/index.html"} <= set(
+        linked
+    )
     # The placeholder is filled in everywhere but in the handbook's code, which shows it.
     left = [name for name, text in texts.items() if text.count("{{contact_email}}")]
     assert left == ["contributing/components/index.html"]  # the handbook is not in the search index

@@ -1,9 +1,13 @@
 /* Comments widget: one GET per page view, vanilla JS, mounted through Material's
    document$ so it follows instant navigation. The server sends sanitised HTML for
-   comment bodies; names and everything else are set as text. */
+   comment bodies; names and everything else are set as text. Its words are the page's
+   language's (data-words, from data/strings.yml), times too ("hace 5 minutos"); the
+   service answers in it too, knowing it by the thread (es/...) or, for an edit or a
+   delete, by the ?lang= the widget adds. */
 (function () {
   var KEY = "sdm-comment-token", NOW = function () { return Date.now(); };
-  var rel = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat("en", { numeric: "auto" }) : null;
+  var LANG = document.documentElement.lang || "en", W = {};
+  var rel = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(LANG, { numeric: "auto" }) : null;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -24,12 +28,13 @@
     }
   }
   function token() { try { return localStorage.getItem(KEY); } catch (e) { return null; } }
-  function plural(n) { return n + (n == 1 ? " comment" : " comments"); }
+  function plural(n) { return W[n == 1 ? "count_one" : "count_other"].replace("{n}", n); }
 
   function mount() {
     var root = document.querySelector(".sdm-comments[data-thread]");
     if (!root || root.dataset.mounted) return;
     root.dataset.mounted = 1;
+    W = JSON.parse(root.dataset.words);
     var api = root.dataset.api, thread = root.dataset.thread, maxDepth = 3;
     var list = root.querySelector(".sdm-thread"), form = root.querySelector(".sdm-form"), home = form.parentNode;
     var status = root.querySelector(".sdm-status"), parent = form.querySelector("[name=parent]");
@@ -39,6 +44,8 @@
       var headers = { Accept: "application/json" }, t = token();
       if (t) headers["X-Comment-Token"] = t;
       if (body) headers["Content-Type"] = "application/json";
+      // A request without the thread (an edit, a delete) names the page's language.
+      if (path.indexOf("thread=") < 0 && method != "POST") path += "?lang=" + encodeURIComponent(LANG);
       return fetch(api + path, { method: method, headers: headers, body: body && JSON.stringify(body) })
         .then(function (r) {
           return (r.status == 204 ? Promise.resolve({}) : r.json()).then(function (data) {
@@ -59,21 +66,21 @@
       byId[c.id] = c;
       art.id = "comment-" + c.id;
       li.appendChild(art);
-      if (c.state == "deleted") art.appendChild(el("p", "sdm-deleted", "Comment deleted"));
+      if (c.state == "deleted") art.appendChild(el("p", "sdm-deleted", W.deleted));
       else {
         var meta = el("p", "sdm-meta"), link = el("a"), time = el("time", null, ago(c.created));
         // Names in <bdi>: right-to-left names never reorder the text beside them.
         meta.appendChild(el("strong", "sdm-name")).appendChild(el("bdi", null, c.name));
         link.href = "#comment-" + c.id; time.dateTime = c.created; time.title = new Date(c.created).toLocaleString();
         link.appendChild(time); meta.append(" · ", link);
-        if (c.edited) meta.append(" · edited");
-        if (c.state == "pending") meta.appendChild(el("span", "sdm-badge", "Awaiting moderation"));
+        if (c.edited) meta.append(" · " + W.edited);
+        if (c.state == "pending") meta.appendChild(el("span", "sdm-badge", W.pending_badge));
         var body = el("div", "sdm-body"), actions = el("p", "sdm-actions");
         body.innerHTML = c.html;
-        if (c.state == "approved" && depth < maxDepth) actions.appendChild(button("Reply", "reply", c.id));
+        if (c.state == "approved" && depth < maxDepth) actions.appendChild(button(W.reply, "reply", c.id));
         if (c.editable_until && new Date(c.editable_until) > NOW()) {
-          if (c.editable) actions.append(button("Edit", "edit", c.id));
-          actions.append(button("Delete", "delete", c.id));
+          if (c.editable) actions.append(button(W.edit, "edit", c.id));
+          actions.append(button(W.delete, "delete", c.id));
         }
         art.append(meta, body, actions, el("div", "sdm-slot"));
         art.dataset.name = c.name;
@@ -93,7 +100,7 @@
         var replyTo = list.contains(form) && parent.value, slot;
         if (replyTo) home.appendChild(form);
         list.textContent = "";
-        list.appendChild(data.comments.length ? tree(data.comments, 1) : el("p", "sdm-empty", "No comments yet. Be the first to add one."));
+        list.appendChild(data.comments.length ? tree(data.comments, 1) : el("p", "sdm-empty", W.empty));
         if (replyTo) (slot = list.querySelector("#comment-" + replyTo + " .sdm-slot")) ? slot.appendChild(form) : resetForm();
         var count = document.querySelector(".sdm-count"); // put under the title by comments.html
         if (count) count.textContent = plural(data.count);
@@ -123,7 +130,7 @@
       replying.hidden = !name;
       var note = replying.querySelector("span");
       note.textContent = "";
-      if (name) note.append("Replying to ", el("bdi", null, name));
+      if (name) note.append(W.replying_to, el("bdi", null, name));
       form.elements.text.focus();
     }
     function resetForm() {
@@ -136,8 +143,8 @@
       event.preventDefault();
       clearErrors();
       var f = form.elements, submit = form.querySelector("[type=submit]");
-      if (!f.name.value.trim()) return fieldError("name", "Please enter a name.");
-      if (!f.text.value.trim()) return fieldError("text", "Please write a comment.");
+      if (!f.name.value.trim()) return fieldError("name", W.need_name);
+      if (!f.text.value.trim()) return fieldError("text", W.need_text);
       submit.disabled = true;
       getFormToken().then(function (d) {
         var wait = d.min_seconds * 1000 - (NOW() - tokenAt);
@@ -151,11 +158,11 @@
         formToken = null;
         try { localStorage.setItem(KEY, data.token); } catch (e) { /* private mode: edits unavailable */ }
         f.text.value = ""; resetForm();
-        say(data.status == "approved" ? "Your comment is posted." : "Thanks! Your comment is awaiting moderation.");
+        say(data.status == "approved" ? W.posted : W.pending);
         return load().then(function () { focus(data.comment.id); });
       }).catch(function (e) {
         if (e.status == 422 && /form/.test(e.field || "")) formToken = null;
-        if (!fieldError(e.field, e.detail)) say(e.detail || "Sorry, the comment could not be sent. Please try again.");
+        if (!fieldError(e.field, e.detail)) say(e.detail || W.not_sent);
       }).then(function () { submit.disabled = false; });
     });
 
@@ -166,25 +173,25 @@
       if (action == "reply") {
         parent.value = id; moveForm(art.querySelector(".sdm-slot"), art.dataset.name);
       } else if (action == "delete") {
-        if (confirm("Delete your comment? This cannot be undone."))
-          call("DELETE", "comments/" + id).then(function () { say("Your comment was deleted."); return load().then(function () { focus(); }); }, function (e) { say(e.detail); });
+        if (confirm(W.confirm_delete))
+          call("DELETE", "comments/" + id).then(function () { say(W.deleted_note); return load().then(function () { focus(); }); }, function (e) { say(e.detail); });
       } else if (action == "edit") {
         var body = art.querySelector(".sdm-body"), box = el("div", "sdm-edit"), area = el("textarea");
-        area.value = byId[id].text || ""; area.rows = 5; area.setAttribute("aria-label", "Edit your comment");
-        box.append(area, button("Save", "save", id), button("Cancel", "cancel", id));
+        area.value = byId[id].text || ""; area.rows = 5; area.setAttribute("aria-label", W.edit_label);
+        box.append(area, button(W.save, "save", id), button(W.cancel, "cancel", id));
         body.hidden = true; body.after(box); area.focus();
       } else if (action == "cancel") {
         load();
       } else if (action == "save") {
         call("PATCH", "comments/" + id, { text: art.querySelector(".sdm-edit textarea").value })
-          .then(function (c) { say(c.state == "pending" ? "Saved. Your edit is awaiting moderation." : "Your changes are saved."); return load().then(function () { focus(id); }); }, function (e) { say(e.detail); });
+          .then(function (c) { say(c.state == "pending" ? W.saved_pending : W.saved); return load().then(function () { focus(id); }); }, function (e) { say(e.detail); });
       }
     });
 
     form.hidden = false;
     load().catch(function () {
       list.textContent = "";
-      list.appendChild(el("p", "sdm-empty", "Comments could not be loaded right now."));
+      list.appendChild(el("p", "sdm-empty", W.not_loaded));
     });
   }
 

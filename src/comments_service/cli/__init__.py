@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..core import auth, transfer
 from ..core.errors import NotAllowed
+from ..core.messages import LANGUAGE_NAMES, language_of_thread
 from ..core.models import Comment
 from ..core.times import iso
 from ..infra.backup import backup_sqlite
@@ -91,7 +92,8 @@ def _show(args: argparse.Namespace, database: Database) -> int:
         c = session.get(Comment, args.id)
         if c is None:
             raise ValueError(f"there is no comment {args.id}")
-        print(f"#{c.id} [{c.state.value}] on {c.thread.key} ({c.thread.title})")
+        language = LANGUAGE_NAMES[language_of_thread(c.thread.key)]
+        print(f"#{c.id} [{c.state.value}] on {c.thread.key} ({c.thread.title}), in {language}")
         print(f"From: {c.name}" + (f" <{c.email}>" if c.email else ""))
         print(f"Posted: {iso(c.created_at)}" + (f", edited {iso(c.edited_at)}" if c.edited_at else ""))
         print(f"Reply to: #{c.parent_id}" if c.parent_id else "Top-level comment")

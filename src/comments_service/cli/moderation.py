@@ -22,6 +22,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ..core import audit, authors, moderation, queue
+from ..core.messages import language_of_thread
 from ..core.models import Comment
 from ..core.states import State
 from ..core.times import iso
@@ -80,7 +81,8 @@ def _list(args: argparse.Namespace, database: Database, settings: Settings) -> i
         total = queue.counts(session, query)[query.state]
         for c in rows:
             first_line = " ".join(c.text.split())[:70]
-            print(f"{c.id:>6}  {iso(c.created_at)}  {c.thread.key}  {c.name}: {first_line}")
+            language = language_of_thread(c.thread.key)
+            print(f"{c.id:>6}  {iso(c.created_at)}  {language}  {c.thread.key}  {c.name}: {first_line}")
     more = f" (showing {len(rows)} from {args.offset + 1})" if len(rows) < total else ""
     print(f"{total} {args.state} comment(s){more}.")
     return 0

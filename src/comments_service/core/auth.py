@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .errors import Reason, Refused
 from .guard import counter_insert, increment
+from .messages import Text
 from .models import AdminSession, Credential, RateCounter
 from .passwords import hash_password, verify_password
 from .policy import Policy
@@ -84,11 +85,9 @@ def _locked_until(session: Session, policy: Policy, client: str) -> float:
     return 0.0 if started is None else float(started + policy.login_lockout_seconds)
 
 
-def _wait_message(wait: float, reason: str) -> Refused:
+def _wait_message(wait: float, key: str) -> Refused:
     seconds = max(1, math.ceil(wait))
-    return Refused(
-        Reason.TOO_FAST, "password", f"{reason} Try again in {seconds // 60 + 1} minutes.", seconds
-    )
+    return Refused(Reason.TOO_FAST, "password", Text(key, minutes=seconds // 60 + 1), seconds)
 
 
 def check_open(session: Session, policy: Policy, client: str, now: float, add: bool = False) -> int:
@@ -100,14 +99,10 @@ def check_open(session: Session, policy: Policy, client: str, now: float, add: b
     failures = _count(session, client, window, policy, add)
     locked_until = _locked_until(session, policy, client)
     if now < locked_until:
-        raise _wait_message(locked_until - now, "Too many wrong passwords.")
+        raise _wait_message(locked_until - now, "login-locked")
     budget = policy.login_max_failures_total
     if budget and _count(session, EVERYONE, window, policy, add) > (budget if add else budget - 1):
-        raise _wait_message(
-            window + policy.login_lockout_seconds - now,
-            "Sign-in is paused: too many wrong passwords from everyone. Moderators can still use "
-            "the comments command and the links in moderation emails.",
-        )
+        raise _wait_message(window + policy.login_lockout_seconds - now, "login-paused")
     return failures
 
 

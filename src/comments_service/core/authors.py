@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .errors import NotAllowed, Reason, Refused
+from .messages import Text
 from .models import AuthorTrust, Block, Comment
 from .times import as_utc, utcnow
 from .tokens import Signer
 
 CLIENT, EMAIL = "client", "email"
 # The same words whatever was blocked: a blocked poster learns nothing to work around.
-BLOCKED_MESSAGE = "Sorry, this comment cannot be posted."
+BLOCKED_MESSAGE = Text("blocked")
 
 
 def email_key(signer: Signer, email: str) -> str:

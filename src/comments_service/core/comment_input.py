@@ -39,14 +39,14 @@ THREAD_KEY_MAX_LENGTH = 200
 
 def _clean_text(value: str) -> str:
     if _FORBIDDEN.search(value):
-        raise ValueError("contains characters that cannot be stored (control characters or noncharacters)")
+        raise ValueError("bad-characters")  # a key of messages.CATALOGUE, as are the others
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _one_line(value: str) -> str:
     value = " ".join(_clean_text(value).split())
     if not value:
-        raise ValueError("cannot be blank")
+        raise ValueError("blank")
     return value
 
 
@@ -57,7 +57,7 @@ def _name(value: str) -> str:
 def _not_blank(value: str) -> str:
     value = _clean_text(value).strip()
     if not value:
-        raise ValueError("cannot be blank")
+        raise ValueError("blank")
     return value
 
 
@@ -66,7 +66,7 @@ def _email(value: str | None) -> str | None:
         return None
     value = _clean_text(value).strip()
     if not _EMAIL.match(value):
-        raise ValueError("is not an email address")
+        raise ValueError("not-an-email")
     return value
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 from . import authors, moderation
 from .comment_input import CommentEdit, NewComment
 from .errors import NotFound, Reason, Refused
+from .messages import Text
 from .models import Comment, Thread
 from .page_info import PageInfo
 from .policy import Policy
@@ -45,9 +46,9 @@ def render_checked(text: str, max_links: int) -> str:
     try:
         html = render(text)
     except Unrenderable as error:
-        raise Refused(Reason.INVALID, "text", str(error)) from error
+        raise Refused(Reason.INVALID, "text", error.text) from error
     if count_links(html) > max_links:
-        raise Refused(Reason.INVALID, "text", f"Please use at most {max_links} links in a comment.")
+        raise Refused(Reason.INVALID, "text", Text("too-many-links", max_links=max_links))
     return html
 
 
@@ -59,9 +60,9 @@ def reply_refusal(parent_state: State | None, parent_depth: int, max_depth: int)
     this; the no-JavaScript page offers no reply form for such a comment.
     """
     if parent_state is not State.APPROVED:
-        return Refused(Reason.INVALID, "parent", "The comment you are replying to is not on this page.")
+        return Refused(Reason.INVALID, "parent", Text("parent-elsewhere"))
     if parent_depth >= max_depth:
-        return Refused(Reason.INVALID, "parent", f"Replies can only nest {max_depth} levels deep.")
+        return Refused(Reason.INVALID, "parent", Text("too-deep", levels=max_depth))
     return None
 
 
@@ -171,16 +172,12 @@ def own_comment(session: Session, policy: Policy, comment_id: int, token_hash: s
     """The author's own comment, while they may still change it."""
     comment = session.get(Comment, comment_id)
     if comment is None or comment.state not in (State.PENDING, State.APPROVED):
-        raise NotFound("id", "There is no such comment.")
+        raise NotFound("id", Text("no-such-comment"))
     if token_hash is None or comment.author_token_hash != token_hash:
-        raise Refused(
-            Reason.FORBIDDEN, "X-Comment-Token", "You can only change comments posted from this browser."
-        )
+        raise Refused(Reason.FORBIDDEN, "X-Comment-Token", Text("not-yours"))
     if utcnow() > as_utc(comment.created_at) + edit_window(policy):
         minutes = policy.edit_window_seconds // 60
-        raise Refused(
-            Reason.FORBIDDEN, "id", f"Comments can only be changed for {minutes} minutes after posting."
-        )
+        raise Refused(Reason.FORBIDDEN, "id", Text("edit-window-over", minutes=minutes))
     return comment
 
 
@@ -201,9 +198,7 @@ def edit(
         policy.moderation, comment, data.text, html, data.name
     )
     if recheck and session.scalar(select(Comment.id).where(Comment.parent_id == comment.id).limit(1)):
-        raise Refused(
-            Reason.FORBIDDEN, "id", "A comment with replies can no longer be edited; you can still delete it."
-        )
+        raise Refused(Reason.FORBIDDEN, "id", Text("has-replies"))
     comment.html = html
     comment.text, comment.text_hash = data.text, _text_hash(data.text)
     if data.name is not None:
@@ -236,5 +231,5 @@ def _flush_or_duplicate(session: Session) -> None:
 
 def _conflict(error: IntegrityError) -> Refused:
     if "text_hash" in str(error.orig) or "uq_comments_thread_text" in str(error.orig):
-        return Refused(Reason.CONFLICT, "text", "This comment is already on this page.")
-    return Refused(Reason.CONFLICT, "parent", "The page changed while you were posting; please reload.")
+        return Refused(Reason.CONFLICT, "text", Text("duplicate"))
+    return Refused(Reason.CONFLICT, "parent", Text("page-changed"))

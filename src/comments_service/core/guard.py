@@ -18,14 +18,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .errors import Reason, Refused
+from .messages import Text
 from .models import RateCounter
 from .policy import Policy
-from .tokens import InvalidToken, Signer, sha256, thread_digest
+from .tokens import ExpiredToken, InvalidToken, Signer, sha256, thread_digest
 
 
 def check_honeypot(value: str | None) -> None:
     if value:
-        raise Refused(Reason.MALFORMED, "website", "This field must stay empty; it catches automated posts.")
+        raise Refused(Reason.MALFORMED, "website", Text("trap-filled"))
 
 
 def check_form_token(
@@ -36,29 +37,24 @@ def check_form_token(
     Returns when the form was shown (Unix seconds).
     """
     if not token:
-        raise Refused(
-            Reason.INVALID, "form_token", "The form token is missing; reload the page and try again."
-        )
+        raise Refused(Reason.INVALID, "form_token", Text("form-missing"))
     try:
         shown, digest = signer.read_form_token(token, max_age)
     except InvalidToken as error:
-        raise Refused(
-            Reason.INVALID, "form_token", f"{str(error).capitalize()}; reload the page and try again."
-        ) from error
+        key = "form-expired" if isinstance(error, ExpiredToken) else "form-invalid"
+        raise Refused(Reason.INVALID, "form_token", Text(key)) from error
     if digest != thread_digest(thread):
         raise Refused(
             Reason.INVALID,
             "form_token",
-            "This form was made for another page. Please reload this page and post again.",
+            Text("form-other-page"),
         )
     age = time.time() - shown
     # The token's time is rounded to the millisecond, so a fresh one can look a fraction of a
     # millisecond "from the future": with no minimum configured, never refuse on that.
     if min_seconds > 0 and age < min_seconds:
         wait = max(1, round(min_seconds - age + 0.5))
-        raise Refused(
-            Reason.TOO_FAST, "form_token", f"That was quick! Please wait {wait} seconds and post again.", wait
-        )
+        raise Refused(Reason.TOO_FAST, "form_token", Text("form-too-quick", seconds=wait), wait)
     return shown
 
 
@@ -72,7 +68,7 @@ def count_form_use(session: Session, token: str, shown: float, max_age: int, all
         raise Refused(
             Reason.INVALID,
             "form_token",
-            f"This form has already posted {allowed} comments. Please reload the page to post again.",
+            Text("form-used-up", allowed=allowed),
         )
 
 
@@ -109,7 +105,7 @@ def too_fast(retry_after: int) -> Refused:
     return Refused(
         Reason.TOO_FAST,
         "rate",
-        f"You are posting too fast. Please try again in {retry_after} seconds.",
+        Text("too-fast", seconds=retry_after),
         retry_after,
     )
 

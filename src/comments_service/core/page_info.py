@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .errors import NotFound
+from .messages import Text
 
 
 @dataclass(frozen=True)
@@ -27,5 +28,5 @@ def page_accepting_comments(pages: KnownPages, thread: str) -> PageInfo:
     """The page of `thread`; NotFound when no page of the site accepts comments under it."""
     page = pages.get(thread)
     if page is None:
-        raise NotFound("thread", "This page does not accept comments.")
+        raise NotFound("thread", Text("page-closed"))
     return page

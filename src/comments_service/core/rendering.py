@@ -20,6 +20,8 @@ import threading
 import markdown
 import nh3
 
+from .messages import Text
+
 log = logging.getLogger(__name__)
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code"}
@@ -59,6 +61,10 @@ _local = threading.local()
 class Unrenderable(ValueError):
     """Text the renderer will not take; the message is for its author."""
 
+    def __init__(self, text: Text):
+        super().__init__(str(text))
+        self.text = text
+
 
 def _markdown() -> markdown.Markdown:
     """One parser per thread: Python-Markdown instances are not thread-safe."""
@@ -80,10 +86,7 @@ def render(text: str) -> str:
     Raises Unrenderable, and nothing else, for text it will not render.
     """
     if nesting(text) > MAX_NESTING:
-        raise Unrenderable(
-            f"Lists, quotes, links or emphasis nest more than {MAX_NESTING} levels deep here. "
-            "Please simplify the formatting."
-        )
+        raise Unrenderable(Text("too-nested", levels=MAX_NESTING))
     parser = _markdown()
     try:
         html = parser.convert(text.replace(_AMPERSAND, "").replace("&", _AMPERSAND))
@@ -92,7 +95,7 @@ def render(text: str) -> str:
     except Exception as error:
         _local.parser = None  # never reused: the next comment gets a fresh parser
         log.exception("the Markdown renderer failed on a comment")
-        raise Unrenderable("This comment's formatting could not be read. Please simplify it.") from error
+        raise Unrenderable(Text("unreadable")) from error
 
 
 def nesting(text: str) -> int:

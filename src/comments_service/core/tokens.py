@@ -34,6 +34,10 @@ class InvalidToken(Exception):
     """A token that is forged, tampered with, expired or meant for something else."""
 
 
+class ExpiredToken(InvalidToken):
+    """A token we signed, now too old."""
+
+
 @dataclass(frozen=True)
 class Signer:
     """Signs and checks the service's tokens; one salt per purpose, so they never mix."""
@@ -56,7 +60,7 @@ class Signer:
         try:
             return self._serializer(purpose).loads(token, max_age=max_age)
         except SignatureExpired as error:
-            raise InvalidToken("has expired") from error
+            raise ExpiredToken("has expired") from error
         except BadSignature as error:
             raise InvalidToken("is not valid") from error
 
@@ -87,7 +91,7 @@ class Signer:
         try:
             data = self.unsign("form", token, max_age)
         except InvalidToken as error:
-            raise InvalidToken(f"the form {error}") from error
+            raise type(error)(f"the form {error}") from error
         if not (isinstance(data, list) and len(data) == 2 and isinstance(data[1], str)):
             raise InvalidToken("the form is not valid")
         shown, thread = data

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core import moderation
+from ..core.messages import LANGUAGE_NAMES, language_of_thread
 from ..core.models import Comment
 from ..core.states import State
 from ..core.times import iso, local
@@ -57,6 +58,9 @@ def comment_view(comment: Comment, zone: str, parent: Comment | None = None) -> 
         "edited": when(comment.edited_at, zone),
         "moderated": when(comment.moderated_at, zone),
         "thread": comment.thread,
+        # The page's language: the moderator reads a Spanish page's comments as Spanish.
+        "language": language_of_thread(comment.thread.key),
+        "language_name": LANGUAGE_NAMES[language_of_thread(comment.thread.key)],
         "link": public_link(comment),
         "parent_id": comment.parent_id,
         "parent": quote(parent),

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..core.messages import PAGE_WORDS, REFERENCE, Language
 from .page_shell import PageShell
 
 env = Environment(
@@ -15,12 +16,26 @@ env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# The words of a template given none (the reference language's).
+env.globals["default_words"] = PAGE_WORDS[REFERENCE]
 
 
-def page(shell: PageShell, template: str, title: str, status: int = 200, **context: Any) -> HTMLResponse:
-    body = env.get_template(template).render(asset=shell.asset, **context)
-    head = f'<link rel="stylesheet" href="{shell.asset("assets/stylesheets/comments.css")}">'
-    return HTMLResponse(shell.render(title, body, extra_head=head), status_code=status)
+def page(
+    shell: PageShell,
+    template: str,
+    title: str,
+    status: int = 200,
+    language: Language = REFERENCE,
+    **context: Any,
+) -> HTMLResponse:
+    """A page in `language`: the shell of that edition, assets from it."""
+
+    def asset(path: str) -> str:
+        return shell.asset(path, language)
+
+    body = env.get_template(template).render(asset=asset, **context)
+    head = f'<link rel="stylesheet" href="{asset("assets/stylesheets/comments.css")}">'
+    return HTMLResponse(shell.render(title, body, extra_head=head, language=language), status_code=status)
 
 
 # /admin's own stylesheet and its one script (select all), served by routers/admin.py.
@@ -40,7 +55,14 @@ def admin_page(
 
 
 def message_page(
-    shell: PageShell, title: str, heading: str, message: str, link: str, link_text: str, status: int = 200
+    shell: PageShell,
+    title: str,
+    heading: str,
+    message: str,
+    link: str,
+    link_text: str,
+    status: int = 200,
+    language: Language = REFERENCE,
 ) -> HTMLResponse:
     """A page that only says something, with one link onwards ("Done", "Not found", ...)."""
     return page(
@@ -48,6 +70,7 @@ def message_page(
         "message.html",
         title,
         status=status,
+        language=language,
         heading=heading,
         message=message,
         link=link,

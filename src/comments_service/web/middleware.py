@@ -6,14 +6,14 @@ import json
 import logging
 from dataclasses import dataclass
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..core.clients import client_address, client_key, untrusted_local_proxy
 from ..core.guard import FullWindows, too_fast
 from ..core.tokens import Signer
 from ..infra.settings import Settings
-from .problems import problem
+from .problems import page_language, problem
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,8 @@ class FloodGate:
             wait = self.full_windows.wait(client_key(self.signer, address, self.settings.ipv6_prefix_length))
             if wait:
                 refused = too_fast(wait)
-                await problem(429, refused.message, refused.field, retry_after=wait)(scope, receive, send)
+                said = refused.said_in(page_language(QueryParams(scope.get("query_string", b""))))
+                await problem(429, said, refused.field, retry_after=wait)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

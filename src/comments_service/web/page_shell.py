@@ -2,7 +2,8 @@
 
 The built site's 404 page is a complete Material page with absolute links, so it
 works at any address: its article is swapped for our content. Without a built
-site, a small plain page is used instead.
+site, a small plain page is used instead. A page in Spanish wears the Spanish
+edition's 404 page (es/404.html: <html lang="es">, its menu and its assets).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import hashlib
 import html
 import re
 from pathlib import Path
+
+from ..core.messages import LANGUAGES, REFERENCE, Language
 
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.DOTALL)
 _TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
@@ -84,25 +87,42 @@ class PageShell:
     """The built site's 404 page (or the plain fallback), ready to take a title and an article."""
 
     def __init__(self, site_dir: Path | None):
-        template = None
-        if site_dir is not None and (site_dir / "404.html").is_file():
-            template = (site_dir / "404.html").read_text(encoding="utf-8")
-        if template is None or not _ARTICLE.search(template):
-            template = _FALLBACK
-        # Service pages must not be indexed.
-        template = template.replace(_HEAD_END, '<meta name="robots" content="noindex">' + _HEAD_END, 1)
-        self._template = template
-        self._bare_template = without_reader_chrome(template)
-        # Where the site's assets live, read off the shell's own stylesheet link.
-        found = _ASSET_BASE.search(template)
-        self._asset_base = found.group(1) if found else "/"
+        self._templates: dict[str, str] = {}
+        self._bare_templates: dict[str, str] = {}
+        self._asset_bases: dict[str, str] = {}
+        for language in LANGUAGES:
+            folder = site_dir if site_dir is None or language == REFERENCE else site_dir / language
+            template = self._load(folder) or self._load(site_dir)
+            template = template or _FALLBACK.replace('<html lang="en">', f'<html lang="{language}">')
+            # Service pages must not be indexed.
+            template = template.replace(_HEAD_END, '<meta name="robots" content="noindex">' + _HEAD_END, 1)
+            self._templates[language] = template
+            self._bare_templates[language] = without_reader_chrome(template)
+            # Where the site's assets live, read off the shell's own stylesheet link.
+            found = _ASSET_BASE.search(template)
+            self._asset_bases[language] = found.group(1) if found else "/"
 
-    def asset(self, path: str) -> str:
-        return self._asset_base + path
+    @staticmethod
+    def _load(folder: Path | None) -> str:
+        """The edition's 404 page, or "" when it has none (or not one with an article)."""
+        if folder is None or not (folder / "404.html").is_file():
+            return ""
+        template = (folder / "404.html").read_text(encoding="utf-8")
+        return template if _ARTICLE.search(template) else ""
 
-    def render(self, title: str, body: str, extra_head: str = "", reader_chrome: bool = True) -> str:
+    def asset(self, path: str, language: Language = REFERENCE) -> str:
+        return self._asset_bases[language] + path
+
+    def render(
+        self,
+        title: str,
+        body: str,
+        extra_head: str = "",
+        language: Language = REFERENCE,
+        reader_chrome: bool = True,
+    ) -> str:
         """The full page: `body` is trusted HTML (from our templates), `title` is text."""
-        template = self._template if reader_chrome else self._bare_template
+        template = (self._templates if reader_chrome else self._bare_templates)[language]
         page = _TITLE.sub(lambda _: f"<title>{html.escape(title)}</title>", template, count=1)
         if extra_head:
             page = page.replace(_HEAD_END, extra_head + _HEAD_END, 1)

@@ -3,6 +3,10 @@
 The rules' refusals (core/errors.py) get their HTTP status here, and only here.
 Malformed JSON, a body that is not an object, a wrong type, a missing or oversize
 field: each names the field at fault. Nothing is stored on any refusal.
+
+`detail` is in the page's language (core/messages.py): the one the widget names in the
+query (`?lang=es`), else the thread's (`?thread=es/...`, or the posted comment's), else
+English; never the browser's Accept-Language.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from ..core.errors import Reason, Refused
+from ..core.messages import CATALOGUE, Language, Text, language
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +52,22 @@ def problem(status: int, detail: str, field: str | None = None, **extra: Any) ->
     return JSONResponse({"detail": detail, "field": field, **extra}, status_code=status, headers=headers)
 
 
+def page_language(query: Any, thread: object = None) -> Language:
+    """The language of the page a request comes from, by what the page says (see above)."""
+    named = query.get("thread") or thread
+    return language(query.get("lang"), named if isinstance(named, str) else None)
+
+
+def _request_language(request: Request, body: object = None) -> Language:
+    thread = body.get("thread") if isinstance(body, dict) else getattr(request.state, "thread", None)
+    return page_language(request.query_params, thread)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def _refused(request: Request, error: Refused) -> JSONResponse:
-        return problem(status_of(error), error.message, error.field, retry_after=error.retry_after)
+        said = error.said_in(_request_language(request))
+        return problem(status_of(error), said, error.field, retry_after=error.retry_after)
 
     @app.exception_handler(NotJson)
     async def _not_json(request: Request, error: NotJson) -> JSONResponse:
@@ -58,11 +75,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = [_describe(item) for item in error.errors()]
+        lang = _request_language(request, error.body)
         if any(item["type"] == "json_invalid" for item in error.errors()):
-            return problem(400, "The request body is not valid JSON.", "body")
-        first = errors[0] if errors else {"field": "body", "message": "is not valid"}
-        return problem(422, f"{first['field']}: {first['message']}", first["field"], errors=errors)
+            return problem(400, Text("not-json").in_language(lang), "body")
+        errors = [_describe(item) for item in error.errors()]
+        first = errors[0] if errors else {"field": "body", "message": "is not valid", "type": ""}
+        detail = _field_detail(first, lang)
+        return problem(422, detail, first["field"], errors=errors)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:
@@ -71,7 +90,25 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return problem(500, "Something went wrong on our side; your comment was not saved.")
+        return problem(500, Text("failed").in_language(_request_language(request)))
+
+
+# The API's field checks, as the catalogue says them (`errors` keeps pydantic's English).
+FIELD_TEXTS = {
+    "missing": "field-required",
+    "extra_forbidden": "field-unknown",
+    "string_too_long": "field-too-long",
+    "string_too_short": "field-empty",
+}
+
+
+def _field_detail(described: dict[str, str], lang: Language) -> str:
+    """ "name: is required", in the page's language."""
+    if "key" in described:  # a check of core/comment_input.py
+        return f"{described['field']}: {Text(described['key']).in_language(lang)}"
+    key = FIELD_TEXTS.get(described["type"], "field-invalid")
+    extra = {"max_length": described.get("max_length", "")} if key == "field-too-long" else {}
+    return Text(key, field=described["field"], **extra).in_language(lang)
 
 
 def _describe(item: Any) -> dict[str, str]:
@@ -90,6 +127,11 @@ def _describe(item: Any) -> dict[str, str]:
         "dict_type": "the body must be a JSON object",
     }
     message = messages.get(kind) or str(item.get("msg", "is not valid")).removeprefix("Value error, ")
+    checked = message if kind == "value_error" and message in CATALOGUE else None
+    message = str(Text(checked)) if checked else message
     if kind in ("model_type", "model_attributes_type", "dict_type") and not location:
         field = "body"
-    return {"field": field, "message": message, "type": kind}
+    described = {"field": field, "message": message, "type": kind, **({"key": checked} if checked else {})}
+    if kind == "string_too_long":
+        described["max_length"] = str(item.get("ctx", {}).get("max_length"))
+    return described

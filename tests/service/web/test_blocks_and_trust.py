@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from comments_service.core import audit
-from comments_service.core.authors import BLOCKED_MESSAGE
+from comments_service.core.authors import BLOCKED_MESSAGE as BLOCKED
 from comments_service.core.models import AuditEntry, Block, Comment
 from comments_service.infra.database import write_session
 from comments_service.infra.settings import Settings
@@ -24,6 +24,7 @@ from comments_service.web.app_factory import create_app
 from tests.service.helpers import form_token, post
 from tests.service.web.test_admin import held, set_password, sign_in
 
+BLOCKED_MESSAGE = BLOCKED.in_language("en")
 NEIGHBOUR = "2001:db8:1:2::99"  # the same /64 as the poster below
 
 

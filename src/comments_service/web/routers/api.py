@@ -129,6 +129,7 @@ def _send(request: Request, body: Body, private: bool) -> Response:
     dependencies=[Depends(require_json)],
 )
 async def post_comment(
+    request: Request,
     data: NewComment,
     background: BackgroundTasks,
     address: ClientAddress,
@@ -138,6 +139,7 @@ async def post_comment(
     token: Token = None,
 ) -> JSONResponse:
     """201 when published at once, 202 when it waits for a moderator."""
+    request.state.thread = data.thread  # a refusal is said in this page's language
     posted = await submit_async(context, settings, data, address, token, background, posting_threads)
     return JSONResponse(
         {"status": posted.status, "comment": posted.comment, "token": posted.token},

@@ -5,6 +5,7 @@ redirects back with a message. Cross-site form posts are refused by checking tha
 request's Origin (or Referer) is this site, and answered with an empty form; any
 other failed post shows the form again with every field as typed and each problem
 next to its field. No other site may frame the page (middleware.SecurityHeaders).
+Everything the page says is in its page's language (the thread's: core/messages.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ...core.comment_input import (
 )
 from ...core.comments import reply_refusal
 from ...core.errors import Refused
+from ...core.messages import CATALOGUE, PAGE_WORDS, Language, Text, language_of_thread
 from ...core.page_info import PageInfo
 from ...core.states import State
 from ...core.thread_view import thread_view
@@ -50,11 +52,7 @@ from ..problems import status_of
 
 router = APIRouter(prefix="/api", include_in_schema=False)
 
-NOTICES = {
-    "pending": "Thanks! Your comment is awaiting moderation.",
-    "approved": "Your comment is posted.",
-}
-CROSS_SITE = "Nothing was posted: comments must be sent from this site's own form. You can write one below."
+NOTICES = {"pending": Text("posted-pending"), "approved": Text("posted-approved")}
 
 
 @dataclass(frozen=True)
@@ -67,6 +65,10 @@ class DiscussionPage:
     signer: Signer
     page: PageInfo
 
+    @property
+    def language(self) -> Language:
+        return language_of_thread(self.page.thread)
+
 
 @dataclass
 class FormState:
@@ -77,20 +79,23 @@ class FormState:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _not_found(shell: PageShell) -> HTMLResponse:
+def _not_found(shell: PageShell, thread: str) -> HTMLResponse:
+    lang = language_of_thread(thread)
+    words = PAGE_WORDS[lang]
     return message_page(
         shell,
-        "Comments",
-        "No comments here",
-        "This page does not accept comments.",
-        shell.asset(""),
-        "Home page",
+        words["title"],
+        words["none_here"],
+        Text("page-closed").in_language(lang),
+        shell.asset("", lang),
+        words["home"],
         status=404,
+        language=lang,
     )
 
 
 def _show(
-    where: DiscussionPage, form: FormState | None = None, notice: str | None = None, status: int = 200
+    where: DiscussionPage, form: FormState | None = None, notice: Text | None = None, status: int = 200
 ) -> HTMLResponse:
     form = form or FormState()
     with where.database.read() as session:
@@ -100,15 +105,18 @@ def _show(
     if reply_to is not None:
         refusal = reply_refusal(State(reply_to["state"]), reply_to["depth"], view["max_depth"])
         reply_to = reply_to if refusal is None else None
+    words = PAGE_WORDS[where.language]
     return page(
         where.shell,
         "discussion.html",
-        f"Comments on {where.page.title}",
+        words["heading"].format(title=where.page.title),
         status=status,
+        language=where.language,
+        words=words,
         page=where.page,
         view=view,
         reply_to=reply_to,
-        notice=notice,
+        notice=notice.in_language(where.language) if notice else None,
         values=form.values,
         errors=form.errors,
         form_token=where.signer.new_form_token(where.page.thread),
@@ -149,7 +157,7 @@ def show(
 ) -> HTMLResponse:
     found = pages.get(thread)
     if found is None:
-        return _not_found(shell)
+        return _not_found(shell, thread)
     where = DiscussionPage(shell, database, settings, signer, found)
     return _show(where, FormState(reply=reply), notice=NOTICES.get(posted or ""))
 
@@ -181,12 +189,13 @@ def submit_form(
 ) -> Response:
     found = pages.get(thread)
     if found is None:
-        return _not_found(shell)
+        return _not_found(shell, thread)
     where = DiscussionPage(shell, database, settings, signer, found)
     if not _same_origin(request):
         # An empty form: filled in with what another site sent, one click in a frame or a
         # tricked visitor would post it from here.
-        return _show(where, FormState(errors={"form": CROSS_SITE}), status=403)
+        cross_site = Text("cross-site").in_language(where.language)
+        return _show(where, FormState(errors={"form": cross_site}), status=403)
     # isdigit() alone accepts "²", which int() refuses: only ASCII digits are an id.
     form = FormState(
         reply=int(parent) if parent.isascii() and parent.isdigit() else None,
@@ -204,10 +213,12 @@ def submit_form(
         )
         posted = submit(context, settings, data, address, None, background)
     except ValidationError as error:
-        form.errors = {_visible(str(item["loc"][0])): _message(item) for item in error.errors()}
+        form.errors = {
+            _visible(str(item["loc"][0])): _message(item, where.language) for item in error.errors()
+        }
         return _show(where, form, status=422)
     except Refused as refused:
-        form.errors = {_visible(refused.field): refused.message}
+        form.errors = {_visible(refused.field): refused.said_in(where.language)}
         response = _show(where, form, status=status_of(refused))
         if refused.retry_after:
             response.headers["Retry-After"] = str(refused.retry_after)
@@ -221,10 +232,14 @@ def _visible(field: str) -> str:
     return field if field in ("name", "email", "text") else "form"
 
 
-def _message(item: ErrorDetails) -> str:
+def _message(item: ErrorDetails, lang: Language) -> str:
+    """A field's problem as a sentence of its own: "This is required." """
     kind = item.get("type", "")
     if kind in ("string_too_short", "missing"):
-        return "This is required."
+        return Text("required").in_language(lang)
     if kind == "string_too_long":
-        return f"This is too long (at most {item['ctx']['max_length']} characters)."
-    return str(item.get("msg", "This is not valid.")).removeprefix("Value error, ").capitalize() + "."
+        return Text("too-long", max_length=item["ctx"]["max_length"]).in_language(lang)
+    key = str(item.get("msg", "")).removeprefix("Value error, ")
+    return Text("invalid-because", why=Text(key).in_language(lang) if key in CATALOGUE else key).in_language(
+        lang
+    )
