@@ -23,6 +23,7 @@ BENCHMARKS = [
     "build",
     "page_weight",
     "comments_vs_isso",
+    "comments_mixed",
     "login_guessing",
     "lighthouse",
     "readability",
