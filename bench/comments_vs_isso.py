@@ -169,7 +169,7 @@ async def with_wrk(ours: Ours, isso: Isso, seconds: float) -> list[dict[str, Any
     ports = {"ours": ours.port, "isso": isso.port}
     entries = []
     for (scenario, server), (script, per_view) in wrk_scenarios(ours, isso).items():
-        figures = await asyncio.to_thread(cross_check.run_wrk, ports[server], script, 16, seconds)
+        figures = await asyncio.to_thread(cross_check.run_wrk, ports[server], script, 16, max(5.0, seconds))
         figures.update(scenario=scenario, server=server, per_view=per_view)
         figures["views_per_second"] = figures["requests_per_second"] / per_view
         print(f"  wrk {scenario} {server}: {figures['views_per_second']:,.1f}/s  {figures}", flush=True)

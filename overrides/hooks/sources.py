@@ -38,6 +38,8 @@ REQUIRED = ("group", "author", "title", "publisher", "url", "grade")
 GRADES = {"A", "B", "C"}
 
 _register: dict[str, Any] = {"sources": {}, "groups": {}, "accessed": None}
+# Each entry's formatted HTML, made once per build (by key): pages list the same sources.
+_formatted: dict[str, str] = {}
 # Per page (by source path), from on_page_markdown to on_page_content: the keys it
 # lists, in citation-number order, and the register groups it shows.
 _pending: dict[str, tuple[list[str], list[str]]] = {}
@@ -48,6 +50,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = os.path.dirname(config.config_file_path)
     path = os.path.join(root, config.extra["sources_register"])
     _register.update(load_register(path, os.path.join(root, config.extra["sources_publishers"])))
+    _formatted.clear()
     return config
 
 
@@ -233,8 +236,7 @@ def _is_post(page: Page, config: MkDocsConfig) -> bool:
 
 def _source_list(keys: list[str]) -> str:
     items = "".join(
-        f'<li id="source-{number}">{format_citation(_register["sources"][key])}</li>'
-        for number, key in enumerate(keys, start=1)
+        f'<li id="source-{number}">{_formatted_entry(key)}</li>' for number, key in enumerate(keys, start=1)
     )
     return f'<ol class="sdm-sources">{items}</ol>'
 
@@ -250,11 +252,17 @@ def _shown_groups() -> list[str]:
 
 def _register_list(group: str) -> str:
     items = "".join(
-        f'<li id="ref-{key.lower()}">{format_citation(entry)} '
+        f'<li id="ref-{key.lower()}">{_formatted_entry(key)} '
         f'<span class="sdm-key" title="Source key">{html.escape(key)}</span></li>'
-        for key, entry in _group_entries(group)
+        for key, _ in _group_entries(group)
     )
     return f'<ul class="sdm-register">{items}</ul>'
+
+
+def _formatted_entry(key: str) -> str:
+    if key not in _formatted:
+        _formatted[key] = format_citation(_register["sources"][key])
+    return _formatted[key]
 
 
 def format_citation(entry: dict[str, Any]) -> str:
