@@ -49,7 +49,7 @@ from _common import free_port, goal, print_summary, save_results
 from comment_servers import ISSO_VERSION, Isso, Ours, ensure_isso, isso_durability
 from comment_texts import comment_text
 from load_driver import Connection, connection_owners, run_load
-from mixed_data import dataset, load_isso, load_ours, ours_export
+from mixed_data import dataset, load_isso, load_ours, ours_rows
 from mixed_report import mixed_tables
 from pg_server import DurablePostgres, pool_check
 from workload import Mix, lru_hits
@@ -200,11 +200,11 @@ def ours_instances(ours: Ours, instances: int) -> Iterator[tuple[list[int], list
 
 
 async def run_ours(
-    ours: Ours, instances: int, names: list[str], export: dict[str, Any], args: argparse.Namespace
+    ours: Ours, instances: int, names: list[str], export: Any, args: argparse.Namespace
 ) -> dict[str, Any]:
     started = time.perf_counter()
     await asyncio.to_thread(load_ours, ours, export)
-    print(f"{ours.name}: imported in {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"{ours.name}: loaded in {time.perf_counter() - started:.1f} s", flush=True)
     seen = Observed()
     with ours_instances(ours, instances) as (ports, groups):
         mixed = await mixed_run(
@@ -232,7 +232,7 @@ async def run_isso(isso: Isso, names: list[str], rows: list[Any], args: argparse
 
 async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     names, sizes, rows = dataset(args.threads, SEED)
-    export = await asyncio.to_thread(ours_export, names, rows)
+    export = await asyncio.to_thread(ours_rows, names, rows)
     results: dict[str, Any] = {
         "isso": ISSO_VERSION,
         "gunicorn": ensure_isso(),

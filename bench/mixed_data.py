@@ -1,9 +1,9 @@
 """The mixed workload's data: 2,000 threads of long-tailed sizes, loaded into each server.
 
 Both servers get the same threads and comments (texts from bench/comment_texts.py, 20%
-replies). Ours imports them with `comments import` (its export format, the HTML made by
-the service's own renderer, as a post would store it); Isso gets the same rows inserted
-into its SQLite schema (it renders on every read, so it stores only the Markdown).
+replies). Ours gets them through its own models after `comments migrate`, the HTML made
+by the service's own renderer as a post would store it; Isso gets the same rows in its
+SQLite schema (it renders on every read, so it stores only the Markdown).
 Seeding through each API, as bench/comments_vs_isso.py does for its three threads,
 would take minutes for ~30,000 comments.
 """
@@ -11,14 +11,11 @@ would take minutes for ~30,000 comments.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import sqlite3
-import subprocess
 from dataclasses import dataclass
 from typing import Any
 
-from _common import VENV_BIN
 from comment_servers import REPLY_SHARE, Isso, Ours, thread_key, thread_uri
 from comment_texts import comment_text
 from workload import thread_sizes
@@ -55,61 +52,68 @@ def comment_rows(sizes: list[int], seed: int) -> list[Row]:
     return rows
 
 
-def ours_export(names: list[str], rows: list[Row]) -> dict[str, Any]:
-    """Our export format (core/transfer.py), every comment approved and rendered."""
+def ours_rows(names: list[str], rows: list[Row]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of our threads and comments tables, every comment approved and rendered by the
+    service's own renderer (as a post stores it)."""
     from comments_service.core.rendering import render
+    from comments_service.core.states import State
 
-    created = dt.datetime(2026, 1, 1, tzinfo=dt.UTC).isoformat()
+    created = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     threads = [
         {
             "id": n + 1,
             "key": thread_key(name),
             "title": f"Bench page {name}",
             "url": thread_uri(name),
-            "created": created,
+            "version": 1,
+            "created_at": created,
         }
         for n, name in enumerate(names)
     ]
     comments = [
         {
             "id": row.id,
-            "thread": row.thread + 1,
-            "parent": row.parent,
-            "depth": 0 if row.parent is None else 1,
-            "state": "approved",
+            "thread_id": row.thread + 1,
+            "parent_id": row.parent,
+            "depth": 1 if row.parent is None else 2,
+            "state": State.APPROVED,
             "name": f"Reader {row.id}",
             "email": None,
             "text": row.text,
             "html": render(row.text),
             "text_hash": None,
             "author_token_hash": None,
-            "created": row.created.isoformat(),
-            "edited": None,
-            "moderated": None,
+            "created_at": row.created,
+            "edited_at": None,
+            "moderated_at": None,
         }
         for row in rows
     ]
-    return {
-        "format": "sdm-comments",
-        "version": 1,
-        "exported": created,
-        "threads": threads,
-        "comments": comments,
-    }
+    return threads, comments
 
 
-def load_ours(ours: Ours, export: dict[str, Any]) -> None:
-    """`comments migrate` then `comments import`: the service's own loader, into an empty database."""
-    path = ours.work / "seed.json"
-    path.write_text(json.dumps(export), encoding="utf-8")
+def load_ours(ours: Ours, tables: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    """`comments migrate`, then the rows in one transaction through the service's models.
+
+    `comments import` adds and flushes one comment at a time: minutes for ~30,000.
+    """
+    from sqlalchemy import insert, text
+
+    from comments_service.core.models import Comment, Thread
+    from comments_service.infra.database import Database
+
     ours.migrate()
-    subprocess.run(
-        [str(VENV_BIN / "comments"), "import", str(path)],
-        env=ours.env,
-        cwd=ours.work,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    database = Database.open(ours.database_url, "OFF")
+    try:
+        with database.write() as session:
+            session.execute(insert(Thread), tables[0])
+            session.execute(insert(Comment), tables[1])
+            if session.get_bind().dialect.name == "postgresql":  # the ids were given: move the sequences on
+                for table in ("threads", "comments"):
+                    sequence = f"pg_get_serial_sequence('{table}', 'id')"
+                    session.execute(text(f"SELECT setval({sequence}, (SELECT MAX(id) FROM {table}))"))  # noqa: S608
+    finally:
+        database.close()
 
 
 def load_isso(isso: Isso, names: list[str], rows: list[Row]) -> None:
