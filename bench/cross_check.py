@@ -60,9 +60,10 @@ def run_wrk(port: int, script: str, clients: int, seconds: float) -> dict[str, A
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
         path = Path(folder) / "scenario.lua"
         path.write_text(script, encoding="utf-8")
-        argv = ["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency", "-s", str(path),
-                f"http://127.0.0.1:{port}/"]  # fmt: skip
-        out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+        # --timeout: wrk's default (2 s) would drop every Isso read of a long thread under load.
+        argv = ["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "60s", "--latency",
+                "-s", str(path), f"http://127.0.0.1:{port}/"]  # fmt: skip
+        out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=seconds + 120).stdout
     return parse(out)
 
 
