@@ -78,7 +78,11 @@ ABLATIONS: dict[str, list[tuple[str, str]]] = {
         (r"\n  - rss:\n(?:      .*\n|        .*\n)+", "\n"),
     ],
     "without sources hook": [(r"\n  - overrides/hooks/sources\.py\n", "\n")],
-    "without custom_dir overrides": [(r"\n  custom_dir: overrides\n", "\n")],
+    # The care-card hook renders a template of overrides/: it goes with them.
+    "without custom_dir overrides and the care-card hook": [
+        (r"\n  custom_dir: overrides\n", "\n"),
+        (r"\n  - overrides/hooks/care_card\.py\n", "\n"),
+    ],
     "search with default separator": [(r"\n  - search:\n      separator: .*\n", "\n  - search\n")],
 }
 
