@@ -30,15 +30,15 @@ from _common import (
     BENCH,
     CHROMIUM,
     CHROMIUM_ARGS,
-    Server,
     build_real_site,
     free_port,
     goal,
     print_summary,
     save_results,
-    table,
 )
 from page_weight import ARTICLE, COMMENTS, seed, serve
+from servers import Server
+from text_tables import table
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 PAGES = {"home": "/", "article": ARTICLE, "faq": "/faq/"}
@@ -92,7 +92,8 @@ def audit(url: str, port: int, out: Path) -> dict[str, Any]:
     )
     if process.returncode != 0 or not out.exists():
         raise RuntimeError(f"lighthouse failed on {url}:\n{process.stderr[-3000:]}")
-    return json.loads(out.read_text(encoding="utf-8"))
+    report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return report
 
 
 def failing_audits(report: dict[str, Any], category: str) -> list[dict[str, Any]]:
@@ -129,43 +130,47 @@ def main() -> int:
         with serve(site, database, port, "lighthouse-seed", moderation="none", rate_per_minute="0",
                    rate_per_hour="0", min_submit_seconds="0", form_token_max_posts="0"):  # fmt: skip
             seed(f"http://127.0.0.1:{port}")
-        site_port, devtools_port = free_port(), free_port()
-        profile = work / "chromium-profile"
-        profile.mkdir()
-        with serve(site, database, site_port, "lighthouse-site"), chromium(profile, devtools_port):
-            for name, path in PAGES.items():
-                url = f"http://127.0.0.1:{site_port}{path}"
-                report = audit(url, devtools_port, work / f"{name}.json")
-                scores = {c: round((report["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
-                failing = {c: failing_audits(report, c) for c in CATEGORIES if scores[c] < 100}
-                metrics = {
-                    key: report["audits"][key].get("numericValue")
-                    for key in (
-                        "first-contentful-paint",
-                        "largest-contentful-paint",
-                        "total-blocking-time",
-                        "cumulative-layout-shift",
-                        "speed-index",
-                    )
-                    if key in report["audits"]
-                }
-                results["pages"][name] = {
-                    "url": url,
-                    "scores": scores,
-                    "failing": failing,
-                    "metrics": metrics,
-                }
-                print(f"  {name:8s} " + "  ".join(f"{c} {s}" for c, s in scores.items()), flush=True)
+        audit_pages(work, site, database, results)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["elapsed_seconds"] = time.perf_counter() - started
     save_results("lighthouse", results)
+    report(results, version)
+    return 0
 
+
+METRICS = (
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "speed-index",
+)
+
+
+def audit_pages(work: Path, site: Path, database: Path, results: dict[str, Any]) -> None:
+    site_port, devtools_port = free_port(), free_port()
+    profile = work / "chromium-profile"
+    profile.mkdir()
+    with serve(site, database, site_port, "lighthouse-site"), chromium(profile, devtools_port):
+        for name, path in PAGES.items():
+            url = f"http://127.0.0.1:{site_port}{path}"
+            report = audit(url, devtools_port, work / f"{name}.json")
+            scores = {c: round((report["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
+            failing = {c: failing_audits(report, c) for c in CATEGORIES if scores[c] < 100}
+            metrics = {
+                key: report["audits"][key].get("numericValue") for key in METRICS if key in report["audits"]
+            }
+            results["pages"][name] = {"url": url, "scores": scores, "failing": failing, "metrics": metrics}
+            print(f"  {name:8s} " + "  ".join(f"{c} {s}" for c, s in scores.items()), flush=True)
+
+
+def ms(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def report(results: dict[str, Any], version: str) -> None:
     rows = [[name, *(page["scores"][c] for c in CATEGORIES)] for name, page in results["pages"].items()]
-
-    def ms(value: float | None) -> int | None:
-        return None if value is None else round(value)
-
     metric_rows = [
         [
             name,
@@ -199,7 +204,6 @@ def main() -> int:
             )
     notes.append(f"Total time of this benchmark: {results['elapsed_seconds']:.0f} s.")
     print_summary("lighthouse", tables, notes)
-    return 0
 
 
 if __name__ == "__main__":

@@ -34,7 +34,9 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PYTHON, ROOT, Server, free_port, median, percentile, print_summary, save_results, table
+from _common import PYTHON, ROOT, free_port, median, percentile, print_summary, save_results
+from servers import Server
+from text_tables import table
 
 GUESSERS = 8
 PASSWORD = "bench-moderator-password"
@@ -113,7 +115,7 @@ def scenario(name: str, source: Path, extra: dict[str, str], seconds: float) -> 
         serve = [*cli, "serve", "--host", "127.0.0.1", "--port", str(port)]
         with Server("login-" + re.sub(r"\W+", "-", name), serve, f"{base}/api/health", env=env):
             alone = post_for(base, seconds, threading.Event())
-            stop, statuses = threading.Event(), []
+            stop, statuses = threading.Event(), list[int]()
             guessers = [threading.Thread(target=guess, args=(base, stop, statuses)) for _ in range(GUESSERS)]
             for thread in guessers:
                 thread.start()

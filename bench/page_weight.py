@@ -54,9 +54,7 @@ from _common import (
     PYTHON,
     ROOT,
     VENV_BIN,
-    Server,
     build_real_site,
-    comment_text,
     free_port,
     goal,
     markdown_extensions_block,
@@ -65,8 +63,10 @@ from _common import (
     print_summary,
     ratio,
     save_results,
-    table,
 )
+from comment_texts import comment_text
+from servers import Server
+from text_tables import table
 
 ARTICLE = "/blog/medical-massage-in-san-diego/"
 THREAD = "articles/medical-massage-in-san-diego"
@@ -117,7 +117,8 @@ def seed(base: str) -> None:
             headers={"Content-Type": "application/json", "Accept": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
+            answer: dict[str, Any] = json.loads(response.read())
+            return answer
 
     token = call("GET", f"/api/form-token?thread={quote(THREAD, safe='')}")["token"]
     ids: list[int] = []
@@ -177,12 +178,8 @@ WIDGET = re.compile(r"/api/comments\?|comments\.(js|css)$")
 PHASES = ("first", "comments", "search")
 
 
-def measure_page(browser: Any, url: str) -> dict[str, Any]:
-    """One cold-cache view of `url`, then scroll to the comments, then open search;
-    every request with its bytes and phase."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    phase = {"now": "first"}
+def record_requests(context: Any, phase: dict[str, str]) -> dict[Any, dict[str, Any]]:
+    """Every request of the context from now on, with its phase, bytes and host."""
     records: dict[Any, dict[str, Any]] = {}
 
     def on_request(request: Any) -> None:
@@ -214,20 +211,24 @@ def measure_page(browser: Any, url: str) -> dict[str, Any]:
     context.on("request", on_request)
     context.on("requestfinished", on_finished)
     context.on("requestfailed", on_failed)
-    page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)  # late requests: the search worker
-    phase["now"] = "comments"
-    comments_shown = None
+    return records
+
+
+def scroll_to_comments(page: Any) -> int | None:
+    """Scroll the comments into view; how many comments the widget shows (None: no comments)."""
     section = page.locator("#comments.sdm-comments")
-    if section.count():
-        section.scroll_into_view_if_needed()
-        page.locator(".sdm-comments[data-mounted] .sdm-thread > *").first.wait_for(timeout=15_000)
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(500)
-        comments_shown = page.locator("article.sdm-comment").count()
-    phase["now"] = "search"
-    page.keyboard.press("/")  # Material's shortcut: open search and focus the query field
+    if not section.count():
+        return None
+    section.scroll_into_view_if_needed()
+    page.locator(".sdm-comments[data-mounted] .sdm-thread > *").first.wait_for(timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    return int(page.locator("article.sdm-comment").count())
+
+
+def open_search(page: Any) -> tuple[bool, int]:
+    """Press "/" (Material's shortcut), type "massage": whether the box had focus, and the results."""
+    page.keyboard.press("/")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1500)  # the index arrives, the worker loads the real search code
     searchable = page.evaluate(
@@ -237,25 +238,42 @@ def measure_page(browser: Any, url: str) -> dict[str, Any]:
     page.keyboard.type("massage")
     page.wait_for_timeout(1000)
     results = page.evaluate("() => document.querySelectorAll('.md-search-result__item').length")
+    return bool(searchable), int(results)
+
+
+def phase_summary(items: list[dict[str, Any]], phase_name: str) -> dict[str, Any]:
+    chosen = [r for r in items if r["phase"] == phase_name]
+    return {
+        "requests": len(chosen),
+        "bytes": sum(r["bytes"] for r in chosen),
+        "third_party": sum(r["third_party"] for r in chosen),
+        "failed": sum(r["failed"] is not None for r in chosen),
+        "widget_bytes": sum(r["bytes"] for r in chosen if WIDGET.search(r["url"])),
+    }
+
+
+def measure_page(browser: Any, url: str) -> dict[str, Any]:
+    """One cold-cache view of `url`, then scroll to the comments, then open search;
+    every request with its bytes and phase."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    phase = {"now": "first"}
+    records = record_requests(context, phase)
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)  # late requests: the search worker
+    phase["now"] = "comments"
+    comments_shown = scroll_to_comments(page)
+    phase["now"] = "search"
+    searchable, results = open_search(page)
     context.close()
     items = list(records.values())
-
-    def summary(phase_name: str) -> dict[str, Any]:
-        chosen = [r for r in items if r["phase"] == phase_name]
-        return {
-            "requests": len(chosen),
-            "bytes": sum(r["bytes"] for r in chosen),
-            "third_party": sum(r["third_party"] for r in chosen),
-            "failed": sum(r["failed"] is not None for r in chosen),
-            "widget_bytes": sum(r["bytes"] for r in chosen if WIDGET.search(r["url"])),
-        }
-
     return {
         "url": url,
-        **{name: summary(name) for name in PHASES},
+        **{name: phase_summary(items, name) for name in PHASES},
         "comments_shown": comments_shown,
-        "search_focused": bool(searchable),
-        "search_results": int(results),
+        "search_focused": searchable,
+        "search_results": results,
         "requests": items,
     }
 
@@ -265,8 +283,6 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.parse_args()  # no options; --help prints what the benchmark measures
-    from playwright.sync_api import sync_playwright
-
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="bench-weight-"))
     results: dict[str, Any] = {"goal_kb": GOAL_KB, "comments_on_article": COMMENTS}
@@ -276,174 +292,161 @@ def main() -> int:
         build_real_site(ours_site)
         bare_site = build_bare(work)
         ours_db, bare_db = work / "ours.sqlite3", work / "material.sqlite3"
-
-        port = free_port()
-        with serve(
-            ours_site,
-            ours_db,
-            port,
-            "weight-seed",
-            moderation="none",
-            rate_per_minute="0",
-            rate_per_hour="0",
-            min_submit_seconds="0",
-            form_token_max_posts="0",
-        ):
-            seed(f"http://127.0.0.1:{port}")
-        print(f"Seeded {COMMENTS} approved comments on {ARTICLE}", flush=True)
-
-        ours_port, bare_port = free_port(), free_port()
-        pages = {
-            "home": ("/", "/"),
-            "article": (ARTICLE, article_path(bare_site)),
-            "faq": ("/faq/", "/faq/"),
-        }
-        # Production settings for the measured server (moderation on, default limits).
-        with (
-            serve(ours_site, ours_db, ours_port, "weight-ours"),
-            serve(bare_site, bare_db, bare_port, "weight-material"),
-            sync_playwright() as p,
-        ):
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                for name, (ours_path, bare_path) in pages.items():
-                    for label, port_, path in (
-                        ("ours", ours_port, ours_path),
-                        ("material", bare_port, bare_path),
-                    ):
-                        measured = measure_page(browser, f"http://127.0.0.1:{port_}{path}")
-                        results.setdefault(name, {})[label] = measured
-                        first, comments, search = (measured[phase] for phase in PHASES)
-                        print(
-                            f"  {name:8s} {label:9s} first view {first['requests']:3d} requests "
-                            f"{first['bytes'] / 1024:7.1f} KB, third-party {first['third_party']}; "
-                            f"comments on scroll: +{comments['requests']} requests "
-                            f"{comments['bytes'] / 1024:.1f} KB; "
-                            f"search opens: +{search['requests']} requests {search['bytes'] / 1024:.1f} KB "
-                            f"({measured['search_results']} results)",
-                            flush=True,
-                        )
-            finally:
-                browser.close()
+        seed_article(ours_site, ours_db)
+        pages = {"home": ("/", "/"), "article": (ARTICLE, article_path(bare_site)), "faq": ("/faq/", "/faq/")}
+        measure_all(results, pages, (ours_site, ours_db), (bare_site, bare_db))
         results["elapsed_seconds"] = time.perf_counter() - started
-
-        rows, comment_rows, search_rows = [], [], []
-        for name in pages:
-            ours, bare = results[name]["ours"], results[name]["material"]
-            rows.append(
-                [
-                    name,
-                    ours["first"]["requests"],
-                    bare["first"]["requests"],
-                    ours["first"]["bytes"] / 1024,
-                    bare["first"]["bytes"] / 1024,
-                    ratio(ours["first"]["bytes"], bare["first"]["bytes"]),
-                    ours["first"]["third_party"],
-                    bare["first"]["third_party"],
-                ]
-            )
-            comment_rows.append(
-                [
-                    name,
-                    ours["comments"]["requests"],
-                    ours["comments"]["bytes"] / 1024,
-                    ours["comments"]["widget_bytes"] / 1024,
-                    ours["comments_shown"] if ours["comments_shown"] is not None else "-",
-                    ours["first"]["widget_bytes"] / 1024,
-                ]
-            )
-            search_rows.append(
-                [
-                    name,
-                    ours["search"]["requests"],
-                    ours["search"]["bytes"] / 1024,
-                    bare["search"]["requests"],
-                    bare["search"]["bytes"] / 1024,
-                    ours["search_results"],
-                    bare["search_results"],
-                ]
-            )
-        article = results["article"]["ours"]["first"]
-        third = sum(results[name]["ours"][phase]["third_party"] for name in pages for phase in PHASES)
-        tables = [
-            table(
-                "First view, cold cache (transferred bytes, compressed; ours = this site, "
-                "material = same docs with Material's defaults)",
-                ["page", "ours req", "mat req", "ours KB", "mat KB", "KB ratio", "ours 3rd", "mat 3rd"],
-                rows,
-            ),
-            table(
-                "Loaded only when the comments section is scrolled into view (ours; widget = thread "
-                "JSON, comments.js, comments.css; the rest is Chromium fetching the favicon again "
-                "when Material updates the address on scroll)",
-                ["page", "+req", "+KB", "widget KB", "comments shown", "widget KB in first view"],
-                comment_rows,
-            ),
-            table(
-                "Loaded only when search opens (press '/'), and results for 'massage'",
-                ["page", "ours +req", "ours +KB", "mat +req", "mat +KB", "ours hits", "mat hits"],
-                search_rows,
-            ),
-        ]
-        by_type: dict[str, list[int]] = {}
-        for r in results["article"]["ours"]["requests"]:
-            if r["phase"] == "first":
-                entry = by_type.setdefault(r["type"], [0, 0])
-                entry[0] += 1
-                entry[1] += r["bytes"]
-        tables.append(
-            table(
-                f"Article first view by resource type (ours, {COMMENTS} comments)",
-                ["type", "requests", "KB"],
-                [
-                    [kind, n, size / 1024]
-                    for kind, (n, size) in sorted(by_type.items(), key=lambda kv: -kv[1][1])
-                ],
-            )
-        )
-        tables.append(
-            table(
-                "Article, every request (ours; first view, comments on scroll, search on open)",
-                ["phase", "type", "KB", "path"],
-                [
-                    [r["phase"], r["type"], r["bytes"] / 1024, urlsplit(r["url"]).path]
-                    for phase_name in PHASES
-                    for r in sorted(
-                        (r for r in results["article"]["ours"]["requests"] if r["phase"] == phase_name),
-                        key=lambda r: -r["bytes"],
-                    )
-                ],
-            )
-        )
-        article_ours = results["article"]["ours"]
-        widget_first = article_ours["first"]["widget_bytes"]
-        widget_scroll = article_ours["comments"]["widget_bytes"]
-        results["article_comments_widget_bytes"] = {"first": widget_first, "on_scroll": widget_scroll}
-        notes = [
-            goal(
-                f"article first view <= {GOAL_KB:.0f} KB",
-                article["bytes"] / 1024 <= GOAL_KB,
-                f"{article['bytes'] / 1024:.1f} KB in {article['requests']} requests",
-            ),
-            f"  of which the comments widget (thread, comments.js, comments.css): "
-            f"{widget_first / 1024:.1f} KB; "
-            f"it loads on scroll: +{widget_scroll / 1024:.1f} KB for {article_ours['comments_shown']} "
-            f"comments ({article_ours['comments']['requests']} requests, "
-            f"{article_ours['comments']['bytes'] / 1024:.1f} KB in all)",
-            goal(
-                "0 third-party requests (all three pages, comments and search included)",
-                third == 0,
-                f"{third}",
-            ),
-            "Material's defaults: third-party requests are attempts (no network here); online, the Google "
-            "Fonts stylesheet also loads the font files.",
-            f"Total time of this benchmark: {results['elapsed_seconds']:.0f} s.",
-        ]
+        tables = summary_tables(results, list(pages))
+        notes = summary_notes(results, list(pages))
         save_results("page_weight", results)
         print_summary("page_weight", tables, notes)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def seed_article(site: Path, database: Path) -> None:
+    port = free_port()
+    with serve(site, database, port, "weight-seed", moderation="none", rate_per_minute="0", rate_per_hour="0",
+               min_submit_seconds="0", form_token_max_posts="0"):  # fmt: skip
+        seed(f"http://127.0.0.1:{port}")
+    print(f"Seeded {COMMENTS} approved comments on {ARTICLE}", flush=True)
+
+
+def measure_all(
+    results: dict[str, Any],
+    pages: dict[str, tuple[str, str]],
+    ours: tuple[Path, Path],
+    bare: tuple[Path, Path],
+) -> None:
+    """Each page, ours then Material's defaults, each in a fresh browser context."""
+    from playwright.sync_api import sync_playwright
+
+    ours_port, bare_port = free_port(), free_port()
+    # Production settings for the measured server (moderation on, default limits).
+    with (
+        serve(*ours, ours_port, "weight-ours"),
+        serve(*bare, bare_port, "weight-material"),
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name, (ours_path, bare_path) in pages.items():
+                for label, port, path in (("ours", ours_port, ours_path), ("material", bare_port, bare_path)):
+                    measured = measure_page(browser, f"http://127.0.0.1:{port}{path}")
+                    results.setdefault(name, {})[label] = measured
+                    show(name, label, measured)
+        finally:
+            browser.close()
+
+
+def show(name: str, label: str, measured: dict[str, Any]) -> None:
+    first, comments, search = (measured[phase] for phase in PHASES)
+    print(
+        f"  {name:8s} {label:9s} first view {first['requests']:3d} requests "
+        f"{first['bytes'] / 1024:7.1f} KB, third-party {first['third_party']}; "
+        f"comments on scroll: +{comments['requests']} requests "
+        f"{comments['bytes'] / 1024:.1f} KB; "
+        f"search opens: +{search['requests']} requests {search['bytes'] / 1024:.1f} KB "
+        f"({measured['search_results']} results)",
+        flush=True,
+    )
+
+
+def phase_rows(results: dict[str, Any], pages: list[str]) -> tuple[list[Any], list[Any], list[Any]]:
+    rows, comment_rows, search_rows = [], [], []
+    for name in pages:
+        ours, bare = results[name]["ours"], results[name]["material"]
+        first, bare_first = ours["first"], bare["first"]
+        rows.append(
+            [name, first["requests"], bare_first["requests"], first["bytes"] / 1024,
+             bare_first["bytes"] / 1024, ratio(first["bytes"], bare_first["bytes"]), first["third_party"],
+             bare_first["third_party"]]
+        )  # fmt: skip
+        comment_rows.append(
+            [name, ours["comments"]["requests"], ours["comments"]["bytes"] / 1024,
+             ours["comments"]["widget_bytes"] / 1024,
+             ours["comments_shown"] if ours["comments_shown"] is not None else "-",
+             first["widget_bytes"] / 1024]
+        )  # fmt: skip
+        search_rows.append(
+            [name, ours["search"]["requests"], ours["search"]["bytes"] / 1024, bare["search"]["requests"],
+             bare["search"]["bytes"] / 1024, ours["search_results"], bare["search_results"]]
+        )  # fmt: skip
+    return rows, comment_rows, search_rows
+
+
+def summary_tables(results: dict[str, Any], pages: list[str]) -> list[str]:
+    rows, comment_rows, search_rows = phase_rows(results, pages)
+    article = results["article"]["ours"]["requests"]
+    by_type: dict[str, list[int]] = {}
+    for r in article:
+        if r["phase"] == "first":
+            entry = by_type.setdefault(r["type"], [0, 0])
+            entry[0] += 1
+            entry[1] += r["bytes"]
+    every = [
+        [r["phase"], r["type"], r["bytes"] / 1024, urlsplit(r["url"]).path]
+        for phase_name in PHASES
+        for r in sorted((r for r in article if r["phase"] == phase_name), key=lambda r: -r["bytes"])
+    ]
+    return [
+        table(
+            "First view, cold cache (transferred bytes, compressed; ours = this site, "
+            "material = same docs with Material's defaults)",
+            ["page", "ours req", "mat req", "ours KB", "mat KB", "KB ratio", "ours 3rd", "mat 3rd"],
+            rows,
+        ),
+        table(
+            "Loaded only when the comments section is scrolled into view (ours; widget = thread "
+            "JSON, comments.js, comments.css; the rest is Chromium fetching the favicon again "
+            "when Material updates the address on scroll)",
+            ["page", "+req", "+KB", "widget KB", "comments shown", "widget KB in first view"],
+            comment_rows,
+        ),
+        table(
+            "Loaded only when search opens (press '/'), and results for 'massage'",
+            ["page", "ours +req", "ours +KB", "mat +req", "mat +KB", "ours hits", "mat hits"],
+            search_rows,
+        ),
+        table(
+            f"Article first view by resource type (ours, {COMMENTS} comments)",
+            ["type", "requests", "KB"],
+            [[kind, n, size / 1024] for kind, (n, size) in sorted(by_type.items(), key=lambda kv: -kv[1][1])],
+        ),
+        table(
+            "Article, every request (ours; first view, comments on scroll, search on open)",
+            ["phase", "type", "KB", "path"],
+            every,
+        ),
+    ]
+
+
+def summary_notes(results: dict[str, Any], pages: list[str]) -> list[str]:
+    article_ours = results["article"]["ours"]
+    article = article_ours["first"]
+    third = sum(results[name]["ours"][phase]["third_party"] for name in pages for phase in PHASES)
+    widget_first = article_ours["first"]["widget_bytes"]
+    widget_scroll = article_ours["comments"]["widget_bytes"]
+    results["article_comments_widget_bytes"] = {"first": widget_first, "on_scroll": widget_scroll}
+    return [
+        goal(
+            f"article first view <= {GOAL_KB:.0f} KB",
+            article["bytes"] / 1024 <= GOAL_KB,
+            f"{article['bytes'] / 1024:.1f} KB in {article['requests']} requests",
+        ),
+        f"  of which the comments widget (thread, comments.js, comments.css): "
+        f"{widget_first / 1024:.1f} KB; "
+        f"it loads on scroll: +{widget_scroll / 1024:.1f} KB for {article_ours['comments_shown']} "
+        f"comments ({article_ours['comments']['requests']} requests, "
+        f"{article_ours['comments']['bytes'] / 1024:.1f} KB in all)",
+        goal(
+            "0 third-party requests (all three pages, comments and search included)", third == 0, f"{third}"
+        ),
+        "Material's defaults: third-party requests are attempts (no network here); online, the Google "
+        "Fonts stylesheet also loads the font files.",
+        f"Total time of this benchmark: {results['elapsed_seconds']:.0f} s.",
+    ]
 
 
 if __name__ == "__main__":

@@ -44,7 +44,6 @@ from _common import (
     CHROMIUM_ARGS,
     ROOT,
     VENV_BIN,
-    Server,
     free_port,
     goal,
     median,
@@ -52,8 +51,9 @@ from _common import (
     percentile,
     print_summary,
     save_results,
-    table,
 )
+from servers import Server
+from text_tables import table
 
 GOAL_SECONDS = 1.5
 PROJECT_PARTS = ("docs", "overrides", "includes", "data", "mkdocs.yml")
@@ -79,12 +79,13 @@ def copy_real_site(where: Path) -> Path:
 
 def generated_site(where: Path, pages: int) -> tuple[Path, str, str]:
     """bench/build.py's generated site; returns the project, one page's file and its URL path."""
-    import build
+    from build_configs import write_project
+    from synthetic_site import generate
 
-    spec = build.generate(pages)
+    spec = generate(pages)
     for path, text in spec.files.items():
         spec.files[path] = _cited_sources_only(text)
-    build.write_project(spec, where)
+    write_project(spec, where)
     page = next(path for path in spec.files if path.endswith("page-05.md"))
     return where, f"docs/{page}", page.removesuffix(".md") + "/"
 

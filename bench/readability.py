@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import textstat
+import textstat  # type: ignore[import-untyped]
 import yaml
 from mkdocs.utils.meta import get_data
 
@@ -63,14 +63,14 @@ def blocks(markdown: str) -> list[tuple[str, str]]:
     body = get_data(markdown)[0]
     body = re.sub(r"<!--.*?-->", "", FENCE.sub("", body), flags=re.DOTALL)
     found: list[tuple[str, str]] = []
-    kind, lines = "paragraph", []
+    kind, lines = "paragraph", list[str]()
 
     def close() -> None:
         nonlocal kind, lines
         text = clean(" ".join(lines))
         if text:
             found.append((kind, text))
-        kind, lines = "paragraph", []
+        kind, lines = "paragraph", list[str]()
 
     for raw in body.splitlines():
         line = raw.strip()

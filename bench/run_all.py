@@ -24,6 +24,7 @@ BENCHMARKS = [
     "page_weight",
     "editions",
     "comments_vs_isso",
+    "comments_mixed",
     "login_guessing",
     "lighthouse",
     "readability",

@@ -1,4 +1,4 @@
-"""What the test harnesses share: a free port on loopback, the test site's threads, percentiles.
+"""What the test harnesses and the benchmarks share: a free port on loopback, threads, percentiles.
 
 Servers in tests listen on 127.0.0.1 only, on a port the kernel just handed out.
 """
@@ -31,6 +31,11 @@ def write_pages(folder: Path) -> Path:
 
 
 def percentile(samples: Sequence[float], q: float) -> float:
-    """The sample below which `q` percent of the others lie (the higher one on a tie of ranks)."""
+    """The sample below which `q` percent of the others lie (the higher one on a tie of ranks).
+
+    NaN for no samples: a benchmark phase where every request failed still prints its row.
+    """
+    if not samples:
+        return float("nan")
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q / 100))]

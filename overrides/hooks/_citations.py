@@ -20,13 +20,16 @@ from dataclasses import dataclass
 KEY = re.compile(r"[A-Za-z0-9]+")
 # What a register key looks like (E4, CA11, C14a), for near misses of keys not in the register.
 KEY_SHAPE = re.compile(r"[A-Za-z]{1,4}[0-9]{1,3}[a-z]?")
+# Every alternative starts with one of these characters; the lookahead lets the scan
+# skip every other position at once (a third of the hooks' time on a page went here).
 SCAN = re.compile(
-    r"(?P<fence>^[ \t]*(?P<mark>`{3,}|~{3,}).*?^[ \t]*(?P=mark)[ \t]*$)"
+    r"(?=[ \t`~\[(@])"
+    r"(?:(?P<fence>^[ \t]*(?P<mark>`{3,}|~{3,}).*?^[ \t]*(?P=mark)[ \t]*$)"
     r"|(?P<code>`+[^`\n]*`+)"
     r"|\[@(?P<inside>[^\]\n]*)\]"
     r"|\((?P<paren>@[^()\n]{1,60})\)"
     r"|(?<![\]!^\\])\[(?P<bare>[A-Za-z0-9]{1,8})\](?![\[(:])"
-    r"|(?<![\w@.\[(/])@(?P<loose>[A-Za-z0-9]+)\b",
+    r"|(?<![\w@.\[(/])@(?P<loose>[A-Za-z0-9]+)\b)",
     re.MULTILINE | re.DOTALL,
 )
 SEPARATOR = re.compile(r"[,;]")

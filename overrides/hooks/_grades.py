@@ -44,12 +44,13 @@ def problems(
     """(line in the Markdown, problem) for one health page; `citations` are (offset, key)."""
     found: list[tuple[int, str]] = []
     starts = _line_starts(markdown)
-    sections = _sections(markdown)
+    lines = markdown.split("\n")
+    sections = _sections(lines)
     # Per section (by its heading's line, 0 before the first): (key, attributed?) per citation.
     cited: dict[int, list[tuple[str, bool]]] = {}
     for offset, key in citations:
         line = _line_of(starts, offset)
-        attributed = bool(ATTRIBUTION.search(_sentence(markdown, starts, offset)))
+        attributed = bool(ATTRIBUTION.search(_sentence(lines, starts, offset)))
         cited.setdefault(max((n for n in sections if n <= line), default=0), []).append((key, attributed))
         if _field(sources, key, "grade") == "C" and not attributed:
             found.append(
@@ -98,11 +99,11 @@ def _line_of(starts: list[int], offset: int) -> int:
     return low + 1
 
 
-def _sections(markdown: str) -> dict[int, str]:
+def _sections(lines: list[str]) -> dict[int, str]:
     """Line number of each `## ` heading outside code fences, with its text."""
     found: dict[int, str] = {}
     fence = ""
-    for number, text in enumerate(markdown.split("\n"), start=1):
+    for number, text in enumerate(lines, start=1):
         opening = FENCE.match(text)
         if opening:
             mark = opening.group(1)
@@ -117,10 +118,9 @@ def _sections(markdown: str) -> dict[int, str]:
     return found
 
 
-def _sentence(markdown: str, starts: list[int], offset: int) -> str:
+def _sentence(lines: list[str], starts: list[int], offset: int) -> str:
     """The sentence around a citation, within its block: a paragraph (however it is
-    wrapped), a list item or a table cell."""
-    lines = markdown.split("\n")
+    wrapped), a list item or a table cell. `lines`: the Markdown split at newlines."""
     index = _line_of(starts, offset) - 1
     first = index
     while first > 0 and lines[first - 1].strip() and not _starts_block(lines[first]):

@@ -43,6 +43,8 @@ GRADES = {"A", "B", "C"}
 _register: dict[str, Any] = {"sources": {}, "groups": {}, "accessed": None}
 # This edition's words, and the attribute marking the sources' language on its pages.
 _edition: dict[str, Any] = {"words": {}, "lang": ""}
+# Each entry's formatted HTML, made once per build (by key): pages list the same sources.
+_formatted: dict[str, str] = {}
 # Per page (by source path), from on_page_markdown to on_page_content: the keys it
 # lists, in citation-number order, and the register groups it shows.
 _pending: dict[str, tuple[list[str], list[str]]] = {}
@@ -56,6 +58,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     language = str(config.theme["language"])
     _edition["words"] = _strings.words(config)
     _edition["lang"] = "" if language == _strings.REFERENCE else f' lang="{_strings.REFERENCE}"'
+    _formatted.clear()
     return config
 
 
@@ -243,8 +246,7 @@ def _is_post(page: Page, config: MkDocsConfig) -> bool:
 
 def _source_list(keys: list[str]) -> str:
     items = "".join(
-        f'<li id="source-{number}">{_cited(_register["sources"][key])}</li>'
-        for number, key in enumerate(keys, start=1)
+        f'<li id="source-{number}">{_formatted_entry(key)}</li>' for number, key in enumerate(keys, start=1)
     )
     return f'<ol class="sdm-sources">{items}</ol>'
 
@@ -261,11 +263,18 @@ def _shown_groups() -> list[str]:
 def _register_list(group: str) -> str:
     label = html.escape(_edition["words"]["sources"]["key_title"], quote=True)
     items = "".join(
-        f'<li id="ref-{key.lower()}">{_cited(entry)} '
+        f'<li id="ref-{key.lower()}">{_formatted_entry(key)} '
         f'<span class="sdm-key" title="{label}">{html.escape(key)}</span></li>'
-        for key, entry in _group_entries(group)
+        for key, _ in _group_entries(group)
     )
     return f'<ul class="sdm-register">{items}</ul>'
+
+
+def _formatted_entry(key: str) -> str:
+    """A source as listed on this edition's pages, formatted once per build (pages share sources)."""
+    if key not in _formatted:
+        _formatted[key] = _cited(_register["sources"][key])
+    return _formatted[key]
 
 
 def _cited(entry: dict[str, Any]) -> str:
