@@ -30,15 +30,15 @@ import httpx
 from _common import (
     ROOT,
     VENV_BIN,
-    Server,
     build_real_site,
     free_port,
     median,
     percentile,
     print_summary,
     save_results,
-    table,
 )
+from servers import Server
+from text_tables import table
 
 WAITING = 1_000
 PAGES = 10

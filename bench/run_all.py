@@ -22,7 +22,7 @@ from _common import BENCH, ROOT, SUMMARY_MARK, machine
 BENCHMARKS = [
     "build",
     "page_weight",
-    "editions",
+    "two_editions",
     "comments_vs_isso",
     "comments_mixed",
     "login_guessing",

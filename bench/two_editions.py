@@ -16,7 +16,7 @@ Spanish article's first-view weight.
 
 Writes bench/results/editions.json.
 
-    .venv/bin/python bench/editions.py [--runs 3]
+    .venv/bin/python bench/two_editions.py [--runs 3]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import textstat
+import textstat  # type: ignore[import-untyped]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
@@ -38,7 +38,6 @@ from _common import (
     PYTHON,
     ROOT,
     build_real_site,
-    fmt,
     free_port,
     goal,
     machine,
@@ -46,10 +45,10 @@ from _common import (
     mkdocs_env,
     print_summary,
     save_results,
-    table,
 )
 from page_weight import GOAL_KB, measure_page, serve
 from readability import DOCS, prose
+from text_tables import fmt, table
 
 ES_DOCS = ROOT / "es" / "docs"
 GOAL_EASE = 60.0
