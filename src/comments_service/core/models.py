@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     Enum,
     ForeignKey,
@@ -120,3 +121,25 @@ class AdminSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[dt.datetime] = mapped_column()
+
+
+class PageFeedback(Base):
+    """One reader's answer to "Was this page helpful?", with the short text they may add.
+
+    `client` is the keyed HMAC the rate limits count by (core/clients.py), kept only so
+    that a text sent after the Yes/No joins that answer (core/feedback.py); the retention
+    job clears it after an hour. No address, email or name is ever stored here.
+    """
+
+    __tablename__ = "page_feedback"
+    __table_args__ = (
+        Index("ix_page_feedback_page_created", "page", "created_at"),
+        Index("ix_page_feedback_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page: Mapped[str] = mapped_column(String(300))  # the page's path, as the site build lists it
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    text: Mapped[str | None] = mapped_column(Text)
+    client: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

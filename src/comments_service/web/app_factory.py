@@ -17,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.telemetry import TelemetryConfig
 
 from .. import __version__
+from ..core.feedback import FeedbackContext
 from ..core.guard import FullWindows
 from ..core.posting import PostingContext
 from ..core.tokens import Signer
@@ -29,7 +30,7 @@ from ..infra.thread_cache import PublicThreads
 from . import problems
 from .middleware import FRAMING_ONLY, BodyLimit, FloodGate, ProxyCheck, ProxyNotice, SecurityHeaders
 from .page_shell import FALLBACK_POLICY, PageShell
-from .routers import admin, api, discussion
+from .routers import admin, admin_feedback, api, discussion, feedback
 from .site_files import site_app, site_policy
 from .thread_reader import ThreadReader
 
@@ -66,7 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.include_router(api.router)
     app.include_router(discussion.router)
+    app.include_router(feedback.router)
     app.include_router(admin.router)
+    app.include_router(admin_feedback.router)
     _add_middleware(app, settings)
     if settings.site_dir is not None:
         app.mount("/", site_app(settings.site_dir), name="site")
@@ -86,6 +89,8 @@ def _wire(app: FastAPI, settings: Settings, database: Database) -> None:
     state.page_shell = PageShell(settings.site_dir)
     state.posting = PostingContext(settings, state.signer, database, state.page_list, FullWindows())
     state.posting_threads = CapacityLimiter(POSTING_THREADS)
+    feedback_pages = PageList(settings.feedback_pages_file, section="pages")
+    state.feedback = FeedbackContext(settings, state.signer, database, feedback_pages)
     state.proxy_notice = ProxyNotice()
 
 
