@@ -22,6 +22,7 @@ from _common import BENCH, ROOT, SUMMARY_MARK, machine
 BENCHMARKS = [
     "build",
     "page_weight",
+    "feedback_weight",
     "comments_vs_isso",
     "login_guessing",
     "lighthouse",
