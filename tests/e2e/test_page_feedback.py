@@ -20,7 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Request, expect
 
 from tests.browser import RECORD_CSP_VIOLATIONS, WCAG_22_AA
-from tests.e2e.conftest import Stack, Visitor, running_stack, unique
+from tests.e2e.conftest import PASSWORD, Stack, Visitor, assert_no_axe_violations, running_stack, unique
 from tests.harness import free_port
 
 # One xdist worker runs every e2e test, so the site is built and served once.
@@ -36,6 +36,16 @@ def assert_section_accessible(page: Page, state: str) -> None:
     options = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
     results = Axe().run(page, context=SECTION, options=options)
     assert results.violations_count == 0, f"axe on the feedback form, {state}:\n{results.generate_report()}"
+
+
+def assert_accessible_at(new_visitor: Visitor, url: str, scheme: str, width: int, state: str) -> None:
+    """axe on the section as `url` shows it, in a page with JavaScript: axe cannot run without
+    it, and without JavaScript the state is the address's anchor (:target), the same there."""
+    page = new_visitor(color_scheme=scheme, viewport={"width": width, "height": 900})
+    page.goto(url)
+    page.locator(SECTION).scroll_into_view_if_needed()
+    assert_section_accessible(page, state)
+    page.close()
 
 
 def exported(stack: Stack, page: str = PAGE) -> list[list[str]]:
@@ -95,7 +105,8 @@ def test_without_javascript_the_service_sends_the_reader_back_to_each_step(
 ) -> None:
     page, _ = open_page(new_visitor, scheme, width, javascript=False)
     section = page.locator(SECTION)
-    assert_section_accessible(page, f"first view without JavaScript ({scheme}, {width}px)")
+    expect(section.locator(".sdm-feedback-vote")).to_be_visible()
+    assert_accessible_at(new_visitor, page.url, scheme, width, f"first view ({scheme}, {width}px)")
 
     section.get_by_role("button", name=answer.capitalize()).click()
     assert page.url.endswith(f"{PAGE}#sdm-feedback-more-{answer}")
@@ -105,7 +116,7 @@ def test_without_javascript_the_service_sends_the_reader_back_to_each_step(
     expect(
         page.locator("#sdm-feedback-more-yes" if answer == "no" else "#sdm-feedback-more-no")
     ).to_be_hidden()
-    assert_section_accessible(page, f"after {answer} without JavaScript ({scheme}, {width}px)")
+    assert_accessible_at(new_visitor, page.url, scheme, width, f"after {answer} ({scheme}, {width}px)")
 
     marker = unique(f"nojs-{answer}")
     step.get_by_role("textbox").fill(f"Sent the plain way. {marker}")
@@ -113,7 +124,7 @@ def test_without_javascript_the_service_sends_the_reader_back_to_each_step(
     assert page.url.endswith(f"{PAGE}#sdm-feedback-thanks")
     expect(page.locator("#sdm-feedback-thanks")).to_be_visible()
     expect(step).to_be_hidden()
-    assert_section_accessible(page, f"thanks without JavaScript ({scheme}, {width}px)")
+    assert_accessible_at(new_visitor, page.url, scheme, width, f"thanks ({scheme}, {width}px)")
     # The text joined the answer: one row with both.
     rows = [[row[2], row[3]] for row in exported(stack) if marker in row[3]]
     assert rows == [[answer, f"Sent the plain way. {marker}"]]
@@ -142,12 +153,22 @@ def test_without_javascript_a_text_over_the_limit_comes_back_to_shorten(new_visi
     expect(page.get_by_role("heading", name="Your feedback was not sent")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("1,000 characters or fewer")
     expect(page.locator("#sdm-feedback-text")).to_have_value(too_long)
-    options = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
-    results = Axe().run(page, options=options)
-    assert results.violations_count == 0, results.generate_report()
     page.locator("#sdm-feedback-text").fill("Shorter now.")
     page.get_by_role("button", name="Send").click()
     assert page.url.endswith(f"{PAGE}#sdm-feedback-thanks")
+
+
+@pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 390)])
+def test_the_page_that_gives_a_refused_text_back_has_no_wcag_violations(
+    new_visitor: Visitor, scheme: str, width: int
+) -> None:
+    page = new_visitor(color_scheme=scheme, viewport={"width": width, "height": 900})
+    page.goto(f"{PAGE}#sdm-feedback-more-no")
+    page.locator("#sdm-feedback-text-no").fill("Far too long. " * 80)
+    # form.submit() skips the submit event, so it posts the plain way, as without JavaScript.
+    page.locator("#sdm-feedback-more-no form").evaluate("form => form.submit()")
+    expect(page.get_by_role("heading", name="Your feedback was not sent")).to_be_visible()
+    assert_no_axe_violations(page, f"the refused text page ({scheme}, {width}px)")
 
 
 def test_over_the_rate_limit_the_reader_is_told_when_to_try_again(
@@ -167,3 +188,26 @@ def test_over_the_rate_limit_the_reader_is_told_when_to_try_again(
 
 def urlpath(url: str) -> str:
     return "/" + url.split("/", 3)[3].split("#")[0].split("?")[0]
+
+
+@pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 390)])
+def test_the_feedback_admin_pages_have_no_wcag_violations(
+    new_visitor: Visitor, stack: Stack, scheme: str, width: int
+) -> None:
+    marker = unique("admin")
+    page, _ = open_page(new_visitor, scheme, width, javascript=True)
+    page.locator(SECTION).get_by_role("button", name="No").click()
+    page.locator("#sdm-feedback-more-no").get_by_role("textbox").fill(f"For the editors. {marker}")
+    page.locator("#sdm-feedback-more-no").get_by_role("button", name="Send").click()
+    expect(page.locator("#sdm-feedback-thanks")).to_be_visible()
+    page.goto("/admin/feedback")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/admin/feedback")
+    expect(page.get_by_role("link", name="Neck pain").first).to_be_visible()
+    expect(page.get_by_text(marker)).to_be_visible()
+    assert_no_axe_violations(page, f"/admin/feedback ({scheme}, {width}px)")
+    page.get_by_role("link", name="Neck pain").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page feedback: Neck pain")
+    expect(page.get_by_role("row")).to_have_count(13)  # the header and 12 weeks
+    assert_no_axe_violations(page, f"a page's feedback ({scheme}, {width}px)")
