@@ -92,15 +92,19 @@ def feedback_limits(policy: FeedbackPolicy) -> list[Limit]:
 
 
 def submit(
-    context: FeedbackContext, path: str, helpful: str, text: str, website: str, address: str
+    context: FeedbackContext, path: str, helpful: str, text: str | None, website: str, address: str
 ) -> PageInfo:
     """Check and store one feedback post from the client at `address`; Refused when the rules say no.
 
+    `text` is None for the Yes/No form, which has no text field. A text form sent empty
+    stores nothing: its Yes or No is stored already, and must not count twice.
     Returns the page it was about (the web layer sends the reader back there).
     """
     check_honeypot(website)
     page = page_taking_feedback(context.pages, path)
-    answer = read_answer(page.thread, helpful, text, context.policy.feedback_max_length)
+    answer = read_answer(page.thread, helpful, text or "", context.policy.feedback_max_length)
+    if text is not None and answer.text is None:
+        return page
     client = client_key(context.signer, address, context.policy.ipv6_prefix_length)
     limits = [limit for limit in feedback_limits(context.policy) if limit.allowed > 0]
     if limits:

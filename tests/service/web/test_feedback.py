@@ -49,6 +49,15 @@ def test_asking_for_json_answers_201_with_the_next_step(client):
     assert stored(client) == [("/blog/first/", True, "Clear, thanks.")]
 
 
+def test_the_text_form_sent_empty_stores_nothing_more_and_says_thanks(client):
+    send(client, helpful="no")
+    empty = send(client, helpful="no", text="  \r\n ")
+    assert empty.status_code == 303
+    assert empty.headers["location"] == "/blog/first/#sdm-feedback-thanks"
+    assert send(client, AS_JSON, helpful="no", text="").json()["step"] == "thanks"
+    assert stored(client) == [("/blog/first/", False, None)]  # the answer counts once
+
+
 def test_a_text_with_the_other_answer_is_an_answer_of_its_own(client):
     send(client, helpful="yes")
     send(client, helpful="no", text="Missing the prices.")

@@ -43,9 +43,10 @@ def local_path(url: str) -> str:
     return url
 
 
-def next_step(helpful: str, text: str) -> str:
-    """The step the reader sees next: thanks after a text, otherwise the invitation to add one."""
-    return "thanks" if text.strip() else f"more-{helpful}"
+def next_step(helpful: str, text: str | None) -> str:
+    """The step the reader sees next: thanks after the text form (even sent empty), otherwise
+    the invitation to add a text."""
+    return "thanks" if text is not None else f"more-{helpful}"
 
 
 @router.post(
@@ -66,7 +67,7 @@ async def give_feedback(
     posting_threads: PostingThreadsDep,
     page: Annotated[str, Form()] = "",
     helpful: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
+    text: Annotated[str | None, Form()] = None,
     website: Annotated[str, Form()] = "",
 ) -> Response:
     """Record Yes or No for a page of the site, or the text added after it (form fields).
@@ -75,6 +76,8 @@ async def give_feedback(
     otherwise 303 back to the page, at the next step's anchor.
     """
     wants_json = "application/json" in request.headers.get("accept", "")
+    if text is None and "text" in await request.form():
+        text = ""  # the text form sent empty: FastAPI reads an empty field as a missing one
     known = context.pages.get(page)
     if not same_origin(request):
         if wants_json:
@@ -108,7 +111,7 @@ def _problem_page(
     message: str,
     known: PageInfo | None,
     helpful: str = "",
-    text: str = "",
+    text: str | None = None,
     field: str = "",
 ) -> HTMLResponse:
     """Without JavaScript: what went wrong, the text again to send (nothing typed is lost), a way back."""
@@ -121,8 +124,11 @@ def _problem_page(
         page=known,
         back=local_path(known.url) if known else shell.asset(""),
         # The text form comes back when the text can be sent again once changed.
-        retry=known is not None and helpful in feedback.ANSWERS and field in ("text", "rate"),
+        retry=known is not None
+        and helpful in feedback.ANSWERS
+        and text is not None
+        and field in ("text", "rate"),
         helpful=helpful,
-        text=text,
+        text=text or "",
         max_length=context.policy.feedback_max_length,
     )
