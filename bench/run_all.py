@@ -23,6 +23,7 @@ BENCHMARKS = [
     "build",
     "page_weight",
     "two_editions",
+    "feedback_weight",
     "comments_vs_isso",
     "comments_mixed",
     "login_guessing",

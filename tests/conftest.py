@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from comments_service.infra.settings import Settings
 from comments_service.web.app_factory import create_app
 from tests import postgres
-from tests.harness import write_pages
+from tests.harness import write_feedback_pages, write_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +43,12 @@ def pages_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_settings(database_url: str, pages_file: Path) -> Callable[..., Settings]:
+def feedback_pages_file(tmp_path: Path) -> Path:
+    return write_feedback_pages(tmp_path)
+
+
+@pytest.fixture
+def make_settings(database_url: str, pages_file: Path, feedback_pages_file: Path) -> Callable[..., Settings]:
     """Settings for a test: a fresh database, no minimum form time, overridable."""
 
     def build(**overrides: Any) -> Settings:
@@ -51,6 +56,7 @@ def make_settings(database_url: str, pages_file: Path) -> Callable[..., Settings
             "database_url": database_url,
             "secret_key": "test-secret-key",
             "pages_file": pages_file,
+            "feedback_pages_file": feedback_pages_file,
             "min_submit_seconds": 0,
             "site_dir": None,
         }

@@ -16,6 +16,12 @@ THREADS = {
     "articles/second": {"url": "/blog/second/", "title": "Second article"},
 }
 
+# Pages the test site asks "Was this page helpful?" on, by path, as the build would list them.
+FEEDBACK_PAGES = {
+    "/blog/first/": {"url": "/blog/first/", "title": "First article"},
+    "/faq/": {"url": "/faq/", "title": "Questions people ask"},
+}
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -27,6 +33,13 @@ def write_pages(folder: Path) -> Path:
     """comments-pages.json listing THREADS, as the site build writes it, in `folder`."""
     path = folder / "comments-pages.json"
     path.write_text(json.dumps({"generated": "2026-11-26T00:00:00+00:00", "threads": THREADS}))
+    return path
+
+
+def write_feedback_pages(folder: Path) -> Path:
+    """feedback-pages.json listing FEEDBACK_PAGES, as the site build writes it, in `folder`."""
+    path = folder / "feedback-pages.json"
+    path.write_text(json.dumps({"generated": "2026-11-26T00:00:00+00:00", "pages": FEEDBACK_PAGES}))
     return path
 
 

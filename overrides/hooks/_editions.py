@@ -11,8 +11,10 @@ Not a hook itself (MkDocs only loads the files listed under `hooks:`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -75,3 +77,12 @@ def has_page(docs: Path, url: str) -> bool:
     folder = url.rstrip("/")
     candidates = [docs / folder / "index.md"] + ([docs / f"{folder}.md"] if folder else [])
     return any(path.is_file() for path in candidates)
+
+
+def entries_of_other_editions(path: Path, section: str, edition_path: str) -> dict[str, Any]:
+    """The entries of `section` in the site's file at `path` that other editions wrote
+    (those whose "url" is not under `edition_path`): a translated edition's build adds its
+    own to the file its reference edition wrote, replacing those of its previous build."""
+    prefix = f"/{edition_path}"
+    entries = json.loads(path.read_text(encoding="utf-8"))[section]
+    return {key: entry for key, entry in entries.items() if not str(entry.get("url", "")).startswith(prefix)}

@@ -76,12 +76,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def _with_other_editions(path: Path, ours: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """The other editions' threads from the site's file, then this edition's own."""
-    prefix = f"/{_edition['path']}"
-    others = {
-        thread: entry
-        for thread, entry in json.loads(path.read_text(encoding="utf-8"))["threads"].items()
-        if not str(entry.get("url", "")).startswith(prefix)
-    }
+    others = _editions.entries_of_other_editions(path, "threads", _edition["path"])
     for thread in sorted(set(others) & set(ours)):
         problem(
             os.path.relpath(path),

@@ -145,6 +145,9 @@ def running_stack(site_dir: Path, workdir: Path, port: int, **settings: str) -> 
             "COMMENTS_RATE_PER_MINUTE": "1000",
             "COMMENTS_RATE_PER_HOUR": "10000",
             "COMMENTS_FORM_TOKEN_MAX_POSTS": "0",  # Stack.post reuses one form; the widget does not
+            # Every browser test answers "Was this page helpful?" from 127.0.0.1.
+            "COMMENTS_FEEDBACK_RATE_PER_MINUTE": "1000",
+            "COMMENTS_FEEDBACK_RATE_PER_HOUR": "10000",
             "COMMENTS_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "PYTHONDONTWRITEBYTECODE": "1",
         }

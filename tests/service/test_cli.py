@@ -1,4 +1,4 @@
-"""The `comments` command: moderation, export/import, set-password and backup.
+"""The `comments` command: moderation, export/import, set-password, backup and the feedback export.
 
 Each test calls comments_service.cli.main([...]) in-process with COMMENTS_* variables
 set the way an operator would, against the same database the TestClient app uses.
@@ -6,6 +6,7 @@ set the way an operator would, against the same database the TestClient app uses
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -25,6 +26,7 @@ from comments_service.infra.database import make_engine
 from comments_service.infra.schema_upgrade import migrate
 from tests.harness import THREADS
 from tests.service.helpers import post
+from tests.service.web.test_feedback import AS_JSON, send
 
 PASSWORD = "a long moderator password"
 SPANISH = {"es/articles/first": {"url": "/es/blog/first/", "title": "Primer artículo"}}
@@ -383,3 +385,35 @@ def test_block_trust_and_their_lists_from_the_cli(client, run):
     assert "trusted" in run("authors")[1]
     code, _, _err = run("block", str(comment_id), "--client")  # posted by TestClient: a key all the same
     assert code == 0
+
+
+def test_export_writes_every_answer_as_csv_to_standard_output(client, run):
+    send(client, AS_JSON, page="/faq/", helpful="no", text="@SUM(A1:A9) and more")
+    send(client, AS_JSON, page="/blog/first/", helpful="yes")
+    code, out, _ = run("feedback", "export")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["page", "time_utc", "helpful", "text"]
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [
+        ("/faq/", "no", "'@SUM(A1:A9) and more"),
+        ("/blog/first/", "yes", ""),
+    ]
+    assert rows[1][1].endswith("Z")
+
+
+def test_export_to_a_file_of_one_page_says_how_many(client, run, tmp_path):
+    send(client, AS_JSON, page="/faq/", helpful="no")
+    send(client, AS_JSON, page="/blog/first/", helpful="yes")
+    target = tmp_path / "feedback.csv"
+    code, out, err = run("feedback", "export", str(target), "--page", "/faq/")
+    assert code == 0
+    assert out == ""
+    assert "Exported 1 answer(s)" in err
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [r[0] for r in rows] == ["page", "/faq/"]
+
+
+def test_export_into_a_missing_folder_exits_1_with_a_message(run, tmp_path):
+    code, _, err = run("feedback", "export", str(tmp_path / "no" / "such" / "f.csv"))
+    assert code == 1
+    assert "comments feedback:" in err

@@ -164,6 +164,7 @@ def served_responses(built_site: Path, tmp_path_factory: pytest.TempPathFactory)
         secret_key="site-test-secret",
         site_dir=built_site,
         pages_file=built_site / "comments-pages.json",
+        feedback_pages_file=built_site / "feedback-pages.json",
         min_submit_seconds=0,
     )
     thread = next(iter(json.loads((built_site / "comments-pages.json").read_text())["threads"]))
@@ -181,6 +182,9 @@ def served_responses(built_site: Path, tmp_path_factory: pytest.TempPathFactory)
             headers={"Origin": "https://elsewhere.example"},
         )
         pages["discussion of an unknown page"] = client.get("/api/discussion?thread=no-such-page")
+        too_long = {"page": "/faq/", "helpful": "no", "text": "x" * 20_000}
+        origin = {"Origin": "http://testserver"}
+        pages["feedback text refused"] = client.post("/api/feedback", data=too_long, headers=origin)
         pages["sign-in"] = client.get("/admin")
         csrf = re.search(r'name="csrf" value="([^"]+)"', pages["sign-in"].text)
         assert csrf
@@ -189,6 +193,11 @@ def served_responses(built_site: Path, tmp_path_factory: pytest.TempPathFactory)
         client.post("/admin/login", data={**login, "password": "moderator password"})
         pages["queue"] = client.get("/admin")
         pages["one comment"] = client.get(f"/admin/comments/{held}")
+        client.post(
+            "/api/feedback", data={"page": "/faq/", "helpful": "no", "text": "Unclear."}, headers=origin
+        )
+        pages["page feedback"] = client.get("/admin/feedback")
+        pages["one page's feedback"] = client.get("/admin/feedback?page=/faq/")
         link = f"/admin/moderate/{held}/approve?token={state.signer.moderation_token(held, 'approve')}"
         pages["email link confirmation"] = client.get(link)
         pages["email link done"] = client.post(link.split("?")[0], data={"token": link.split("=", 1)[1]})

@@ -7,6 +7,7 @@
     comments unblock BLOCK_ID   comments blocks   comments trust ID [--stop]   comments authors
     comments export [FILE]                 comments import FILE
     comments set-password                  comments backup FILE       comments migrate
+    comments feedback export [FILE] [--page /path/]   (page feedback as CSV)
 
 Settings come from COMMENTS_* environment variables, as for the service. The
 moderation commands (cli/moderation.py) use the same rules as /admin.
@@ -22,7 +23,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core import auth, transfer
+from ..core import auth, feedback_report, transfer
 from ..core.errors import NotAllowed
 from ..core.messages import LANGUAGE_NAMES, language_of_thread
 from ..core.models import Comment
@@ -56,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy a live SQLite database safely")
     backup.add_argument("file", type=Path)
     commands.add_parser("migrate", help="bring the database schema up to date")
+    feedback = commands.add_parser("feedback", help='page feedback ("Was this page helpful?")')
+    feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True)
+    feedback_export = feedback_commands.add_parser(
+        "export", help="write every answer as CSV: page, time_utc, helpful, text"
+    )
+    feedback_export.add_argument("file", nargs="?", type=Path, help="default: standard output")
+    feedback_export.add_argument("--page", help="only this page's answers (its path, e.g. /faq/)")
     return parser
 
 
@@ -152,12 +160,26 @@ def _backup(args: argparse.Namespace, database: Database) -> int:
     return 0
 
 
+def _feedback(args: argparse.Namespace, database: Database) -> int:
+    """`comments feedback export`: the CSV that /admin/feedback.csv downloads."""
+    with database.read() as session:
+        rows = feedback_report.export_rows(session, args.page)
+        if args.file is None:
+            feedback_report.write_csv(rows, sys.stdout)
+            return 0
+        with args.file.open("w", encoding="utf-8", newline="") as out:
+            count = feedback_report.write_csv(rows, out)
+    print(f"Exported {count} answer(s) to {args.file}.", file=sys.stderr)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Database], int]] = {
     "show": _show,
     "export": _export,
     "import": _import,
     "set-password": _set_password,
     "backup": _backup,
+    "feedback": _feedback,
 }
 
 
@@ -169,6 +191,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.site:
         os.environ.setdefault("COMMENTS_SITE_DIR", str(args.site))
         os.environ.setdefault("COMMENTS_PAGES_FILE", str(args.site / "comments-pages.json"))
+        os.environ.setdefault("COMMENTS_FEEDBACK_PAGES_FILE", str(args.site / "feedback-pages.json"))
     options = server.options("comments_service.asgi:app", args.host, args.port)
     print(f"Serving on http://{args.host}:{args.port}/ (moderate at /admin)", flush=True)
     if args.workers > 1:

@@ -59,6 +59,23 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "en": "Sorry, this comment cannot be posted.",
         "es": "Lo sentimos, este comentario no se puede publicar.",
     },
+    "feedback-page-unknown": {
+        "en": "This page does not take feedback. Please answer on one of the site's pages.",
+        "es": "Esta página no recibe opiniones. Responda en una de las páginas del sitio.",
+    },
+    "feedback-cross-site": {
+        "en": "Nothing was sent: feedback must come from this site's own pages.",
+        "es": "No se envió nada: las opiniones deben llegar desde las páginas de este sitio.",
+    },
+    "feedback-choose": {
+        "en": "Please choose Yes or No.",
+        "es": "Elija Sí o No.",
+    },
+    "feedback-too-long": {
+        "en": "Your text is {length} characters long. Please shorten it to {limit} characters or fewer "
+        "and send it again.",
+        "es": "Su texto tiene {length} caracteres. Acórtelo a {limit} caracteres o menos y envíelo de nuevo.",
+    },
     "page-closed": {
         "en": "This page does not accept comments.",
         "es": "Esta página no acepta comentarios.",
@@ -186,6 +203,13 @@ PAGE_WORDS: dict[Language, dict[str, str]] = {
         "title": "Comments",
         "none_here": "No comments here",
         "home": "Home page",
+        "feedback_title": "Feedback not sent",
+        "feedback_heading": "Your feedback was not sent",
+        "feedback_label": "Your feedback on “{title}”",
+        "feedback_help": "Please don't include personal health details or contact information, such as your "
+        "email address or phone number. We can't reply to feedback. At most {max_length} characters.",
+        "send": "Send",
+        "back_to": "Back to “{title}”",
     },
     "es": {
         "heading": "Comentarios sobre «{title}»",
@@ -209,6 +233,14 @@ PAGE_WORDS: dict[Language, dict[str, str]] = {
         "title": "Comentarios",
         "none_here": "No hay comentarios aquí",
         "home": "Página de inicio",
+        "feedback_title": "Opinión no enviada",
+        "feedback_heading": "Su opinión no se envió",
+        "feedback_label": "Su opinión sobre «{title}»",
+        "feedback_help": "No incluya datos personales de salud ni datos de contacto, como su correo "
+        "electrónico o su número de teléfono. No podemos responder a las opiniones. "
+        "Como máximo {max_length} caracteres.",
+        "send": "Enviar",
+        "back_to": "Volver a «{title}»",
     },
 }
 

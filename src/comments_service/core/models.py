@@ -169,3 +169,25 @@ class AuthorTrust(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     updated_by: Mapped[str] = mapped_column(String(80), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PageFeedback(Base):
+    """One reader's answer to "Was this page helpful?", with the short text they may add.
+
+    `client` is the keyed HMAC the rate limits count by (core/clients.py), kept only so
+    that a text sent after the Yes/No joins that answer (core/feedback.py); the retention
+    job clears it after an hour. No address, email or name is ever stored here.
+    """
+
+    __tablename__ = "page_feedback"
+    __table_args__ = (
+        Index("ix_page_feedback_page_created", "page", "created_at"),
+        Index("ix_page_feedback_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page: Mapped[str] = mapped_column(String(300))  # the page's path, as the site build lists it
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    text: Mapped[str | None] = mapped_column(Text)
+    client: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

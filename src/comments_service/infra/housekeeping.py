@@ -1,4 +1,5 @@
-"""Housekeeping in the background of each instance: core/retention.py's tidy every few minutes.
+"""Housekeeping in the background of each instance: core/retention.py's tidy (and page feedback's,
+core/feedback.py) every few minutes.
 
 The deletes are idempotent, so several instances may share the database.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from ..core.feedback import tidy_feedback
 from ..core.retention import tidy
 from .database import Database
 from .settings import Settings
@@ -27,3 +29,4 @@ async def run_forever(database: Database, settings: Settings, every_seconds: flo
 def _tidy_once(database: Database, settings: Settings) -> None:
     with database.write() as session:
         tidy(session, settings)
+        tidy_feedback(session, settings.feedback_keep_days)

@@ -1,8 +1,9 @@
-"""The list of pages that accept comments (comments-pages.json), as the site build last wrote it.
+"""The site build's lists of pages, as it last wrote them: those that accept comments
+(comments-pages.json, "threads") and those that ask for feedback (feedback-pages.json, "pages").
 
-MkDocs writes the file (overrides/hooks/comment_pages.py). The service re-reads it
-when it changes, so a rebuilt site needs no restart. A thread that is not in the
-file does not exist as far as the rules are concerned (core/page_info.py).
+MkDocs writes the files (overrides/hooks/comment_pages.py, feedback_pages.py). The
+service re-reads one when it changes, so a rebuilt site needs no restart. A page that
+is not in its file does not exist as far as the rules are concerned (core/page_info.py).
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ log = logging.getLogger(__name__)
 
 
 class PageList:
-    """The file's pages by thread key, read again at most every `check_every` seconds if it changed."""
+    """The file's pages by key, read again at most every `check_every` seconds if it changed.
 
-    def __init__(self, path: Path, check_every: float = 1.0):
+    `section` is the file's map of pages: "threads" (by thread key) or "pages" (by path).
+    """
+
+    def __init__(self, path: Path, check_every: float = 1.0, section: str = "threads"):
         self.path = path
+        self.section = section
         self._check_every = check_every
         self._checked = 0.0
         self._mtime: float | None = None
@@ -53,14 +58,14 @@ class PageList:
             mtime = self.path.stat().st_mtime
         except OSError:
             if self._mtime is not None:
-                log.warning("%s is missing; no page accepts comments", self.path)
+                log.warning("%s is missing; no page is listed in it", self.path)
             self._pages, self._mtime = {}, None
             return
         if mtime == self._mtime:
             return
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            threads = data["threads"]
+            threads = data[self.section]
         except (OSError, ValueError, KeyError, TypeError) as error:
             log.error("cannot read %s: %s", self.path, error)
             return

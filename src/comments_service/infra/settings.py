@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         "http://127.0.0.1:8000",
         description="The site's public address, used in feed links and moderation emails.",
     )
+    feedback_pages_file: Path = Field(
+        Path("site/feedback-pages.json"),
+        description='The build\'s list of pages that ask "Was this page helpful?" (written by MkDocs).',
+    )
     moderation: ModerationMode = Field(ModerationMode.ALL, description="all, first-time or none.")
     max_depth: int = Field(3, ge=1, le=10, description="How deep replies may nest.")
     edit_window_seconds: int = Field(
@@ -150,6 +154,22 @@ class Settings(BaseSettings):
     admin_page_size: int = Field(50, ge=5, le=500, description="Comments per page in the /admin lists.")
     moderation_link_days: int = Field(
         7, ge=1, description="How long approve/reject links in emails stay valid."
+    )
+
+    feedback_max_length: int = Field(
+        1000,
+        ge=1,
+        le=20_000,
+        description='Longest text a reader may add to a "Was this page helpful?" answer, in characters.',
+    )
+    feedback_rate_per_minute: int = Field(
+        10, ge=0, description="Page feedback posts one client may send per minute; 0 turns the limit off."
+    )
+    feedback_rate_per_hour: int = Field(
+        60, ge=0, description="Page feedback posts one client may send per hour; 0 turns the limit off."
+    )
+    feedback_keep_days: int = Field(
+        365, ge=1, description="Page feedback (answers and texts) is deleted for good after this many days."
     )
 
     @field_validator("trusted_proxies", "cors_origins", "notify_emails", mode="before")

@@ -17,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.telemetry import TelemetryConfig
 
 from .. import __version__
+from ..core.feedback import FeedbackContext
 from ..core.guard import FullWindows
 from ..core.posting import PostingContext
 from ..core.tokens import Signer
@@ -30,7 +31,7 @@ from ..infra.thread_cache import PublicThreads
 from . import problems
 from .middleware import FRAMING_ONLY, BodyLimit, FloodGate, ProxyCheck, ProxyNotice, SecurityHeaders
 from .page_shell import FALLBACK_POLICY, PageShell
-from .routers import admin, admin_people, admin_queue, api, discussion
+from .routers import admin, admin_feedback, admin_people, admin_queue, api, discussion, feedback
 from .site_files import site_app, site_policy
 from .thread_reader import ThreadReader
 
@@ -68,10 +69,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.include_router(api.router)
     app.include_router(discussion.router)
+    app.include_router(feedback.router)
     app.include_router(admin.router)
     # Before admin_queue: its /comments/{id}/{action} would otherwise take /block and /trust.
     app.include_router(admin_people.router)
     app.include_router(admin_queue.router)
+    app.include_router(admin_feedback.router)
     _add_middleware(app, settings)
     if settings.site_dir is not None:
         app.mount("/", site_app(settings.site_dir), name="site")
@@ -94,6 +97,8 @@ def _wire(app: FastAPI, settings: Settings, database: Database) -> None:
     )
     state.posting = PostingContext(settings, state.signer, state.group_commit, state.page_list, FullWindows())
     state.posting_threads = CapacityLimiter(POSTING_THREADS)
+    feedback_pages = PageList(settings.feedback_pages_file, section="pages")
+    state.feedback = FeedbackContext(settings, state.signer, database, feedback_pages)
     state.proxy_notice = ProxyNotice()
 
 

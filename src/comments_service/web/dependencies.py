@@ -12,6 +12,7 @@ from anyio import CapacityLimiter
 from fastapi import Depends, Request
 
 from ..core.clients import client_address
+from ..core.feedback import FeedbackContext
 from ..core.posting import PostingContext
 from ..core.tokens import Signer
 from ..infra.database import Database
@@ -57,6 +58,11 @@ async def _posting(request: Request) -> PostingContext:
     return found
 
 
+async def _feedback(request: Request) -> FeedbackContext:
+    found: FeedbackContext = request.app.state.feedback
+    return found
+
+
 async def _posting_threads(request: Request) -> CapacityLimiter:
     found: CapacityLimiter = request.app.state.posting_threads
     return found
@@ -84,6 +90,7 @@ PageListDep = Annotated[PageList, Depends(_page_list)]
 ThreadReaderDep = Annotated[ThreadReader, Depends(_thread_reader)]
 PageShellDep = Annotated[PageShell, Depends(_page_shell)]
 PostingDep = Annotated[PostingContext, Depends(_posting)]
+FeedbackDep = Annotated[FeedbackContext, Depends(_feedback)]
 # The threads that check and render posts (CPU work): more of them only fight over the
 # GIL. The write itself waits for its batch without a thread (infra/group_commit.py;
 # see app_factory.POSTING_THREADS).

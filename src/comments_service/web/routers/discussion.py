@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Annotated, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -47,6 +47,7 @@ from ..dependencies import (
     SignerDep,
 )
 from ..html_pages import message_page, page
+from ..origin_check import same_origin
 from ..page_shell import PageShell
 from ..problems import status_of
 
@@ -162,12 +163,6 @@ def show(
     return _show(where, FormState(reply=reply), notice=NOTICES.get(posted or ""))
 
 
-def _same_origin(request: Request) -> bool:
-    claimed = request.headers.get("origin") or request.headers.get("referer")
-    host = request.headers.get("host")
-    return bool(claimed and host) and urlsplit(claimed).netloc == host
-
-
 @router.post("/discussion", response_class=HTMLResponse)
 def submit_form(
     request: Request,
@@ -191,7 +186,7 @@ def submit_form(
     if found is None:
         return _not_found(shell, thread)
     where = DiscussionPage(shell, database, settings, signer, found)
-    if not _same_origin(request):
+    if not same_origin(request):
         # An empty form: filled in with what another site sent, one click in a frame or a
         # tricked visitor would post it from here.
         cross_site = Text("cross-site").in_language(where.language)
