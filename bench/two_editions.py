@@ -107,17 +107,21 @@ def reading_pairs() -> list[tuple[str, int, int, float]]:
     return found
 
 
-def main() -> int:
+def _runs() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+    return int(parser.parse_args().runs)
+
+
+def main() -> int:
+    runs = _runs()
     pairs = reading_pairs()
     with tempfile.TemporaryDirectory(prefix="bench-editions-") as folder:
         work = Path(folder)
-        times = build_times(work, args.runs)
-        views = first_views(work / f"both-{args.runs - 1}", work)
+        times = build_times(work, runs)
+        views = first_views(work / f"both-{runs - 1}", work)
     medians = {name: median(values) for name, values in times.items()}
     ratio = medians["both editions"] / medians["English alone"]
     spanish_kb = views["Spanish"]["first"]["bytes"] / 1024
@@ -126,7 +130,7 @@ def main() -> int:
     )
     tables = [
         table(
-            f"Build time, {args.runs} runs each, alternating (seconds)",
+            f"Build time, {runs} runs each, alternating (seconds)",
             ["build", "median", "runs"],
             [[name, fmt(medians[name]), " ".join(fmt(v) for v in values)] for name, values in times.items()],
         ),

@@ -150,7 +150,7 @@ def test_admin_pages_drop_the_readers_search_tabs_and_navigation(new_visitor: Vi
     page, pages = admin_pages(stack, new_visitor)
     for path in pages.values():
         page.goto(path)
-        for chrome in (".md-search", ".md-tabs", ".md-sidebar--primary", "label[for=__search]"):
+        for chrome in (".md-search", ".md-tabs", ".md-sidebar--primary", "label[for=__search]", ".md-select"):
             expect(page.locator(chrome)).to_have_count(0)
         expect(page.locator(".md-header")).to_be_visible()  # the site's look stays
         expect(page.locator(".md-footer")).to_be_visible()

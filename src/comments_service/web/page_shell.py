@@ -48,12 +48,14 @@ FALLBACK_POLICY = (
 )
 
 
-# What readers need and moderators do not: search, the tabs, the site's navigation and the
-# page's table of contents (with the buttons that open them). /admin pages drop them.
+# What readers need and moderators do not: search, the tabs, the site's navigation, the
+# page's table of contents (with the buttons that open them) and the language selector
+# (its dropdown would lead to reader pages). /admin pages drop them.
 _READER_CHROME = (
     ('<label class="md-header__button md-icon" for="__drawer"', "label"),
     ('<label class="md-header__button md-icon" for="__search"', "label"),
     ('<div class="md-search"', "div"),
+    ('<div class="md-header__option">', "div"),
     ('<nav class="md-tabs"', "nav"),
     ('<div class="md-sidebar md-sidebar--primary"', "div"),
     ('<div class="md-sidebar md-sidebar--secondary"', "div"),

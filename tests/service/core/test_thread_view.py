@@ -42,8 +42,10 @@ def build_thread(client: TestClient, rng: random.Random, authors: int = 3, posts
             for comment_id in rng.sample(ids, k=min(len(ids), 2)):
                 comment = session.get(Comment, comment_id)
                 action = rng.choice(["approve", "approve", "reject", "delete", "none"])
-                if comment is not None and comment.state in moderation.TRANSITIONS.get(action, ()):
-                    getattr(moderation, action)(session, comment)
+                if comment is not None and action in moderation.allowed_actions(
+                    comment.state, moderation.is_erased(comment)
+                ):
+                    moderation.apply(session, comment, action, "tester")
     return [token for token in tokens if token]
 
 
