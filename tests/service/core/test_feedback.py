@@ -9,35 +9,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from comments_service.core import feedback_report
 from comments_service.core.errors import Refused
 from comments_service.core.feedback import Answer, read_answer, record, tidy_feedback
 from comments_service.core.models import PageFeedback
-from comments_service.infra.database import make_engine, session_factory
-from comments_service.infra.schema_upgrade import migrate
-from comments_service.infra.settings import Settings
 
 # A Wednesday: its week starts on Monday 2026-03-02.
 T0 = dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.UTC)
 PAGE = "/faq/"
-
-
-@pytest.fixture
-def session(settings: Settings) -> Iterator[Session]:
-    migrate(settings.database_url)
-    engine = make_engine(settings.database_url)
-    sessions: sessionmaker[Session] = session_factory(engine)
-    try:
-        with sessions() as opened:
-            yield opened
-    finally:
-        engine.dispose()
 
 
 def answer(session: Session, helpful: bool, text: str | None = None, at: dt.datetime = T0, **kw: str) -> int:

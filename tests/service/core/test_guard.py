@@ -7,7 +7,7 @@ checks, and the database rate counters with an explicit clock (`now`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
@@ -25,8 +25,6 @@ from comments_service.core.guard import (
 )
 from comments_service.core.models import RateCounter
 from comments_service.core.tokens import Signer, thread_digest
-from comments_service.infra.database import make_engine, session_factory
-from comments_service.infra.schema_upgrade import migrate
 from comments_service.infra.settings import Settings
 from comments_service.web.problems import status_of
 
@@ -34,17 +32,6 @@ SIGNER = Signer("test-secret-key")
 THREAD = "articles/first"
 HOUR = 3600 * 500_000  # a fixed whole hour (in 2027): the windows below start exactly here
 PER_MINUTE = [Limit("minute", 60, 2)]
-
-
-@pytest.fixture
-def session(settings: Settings) -> Iterator[Session]:
-    migrate(settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
-        with session_factory(engine)() as opened:
-            yield opened
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.parametrize(

@@ -11,37 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterator
 
 import psycopg
 import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from comments_service.core import comments, moderation, queue
 from comments_service.core.comment_input import NewComment
 from comments_service.core.errors import NotAllowed, Refused
 from comments_service.core.models import Comment, Thread
 from comments_service.core.states import ModerationMode, State
-from comments_service.infra.database import make_engine, session_factory, write_session
-from comments_service.infra.schema_upgrade import migrate
-from comments_service.infra.settings import Settings
+from comments_service.infra.database import write_session
 from tests.service.helpers import post
 
 T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def session(settings: Settings) -> Iterator[Session]:
-    migrate(settings.database_url)
-    engine = make_engine(settings.database_url)
-    sessions: sessionmaker[Session] = session_factory(engine)
-    try:
-        with sessions() as opened:
-            yield opened
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture

@@ -7,32 +7,16 @@ state, and bulk actions that are idempotent and logged.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from comments_service.core import queue
 from comments_service.core.models import AuditEntry, Comment, Thread
 from comments_service.core.states import State
-from comments_service.infra.database import make_engine, session_factory
-from comments_service.infra.schema_upgrade import migrate
-from comments_service.infra.settings import Settings
 
 T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def session(settings: Settings) -> Iterator[Session]:
-    migrate(settings.database_url)
-    engine = make_engine(settings.database_url)
-    sessions: sessionmaker[Session] = session_factory(engine)
-    try:
-        with sessions() as opened:
-            yield opened
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ only while replies do), forgets each comment's client key and drops ended blocks
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from comments_service.core import moderation
 from comments_service.core.errors import NotAllowed
@@ -19,23 +18,8 @@ from comments_service.core.models import Block, Comment, Thread
 from comments_service.core.retention import tidy
 from comments_service.core.states import State
 from comments_service.core.times import utcnow
-from comments_service.infra.database import make_engine, session_factory
-from comments_service.infra.schema_upgrade import migrate
-from comments_service.infra.settings import Settings
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def session(settings: Settings) -> Iterator[Session]:
-    migrate(settings.database_url)
-    engine = make_engine(settings.database_url)
-    sessions: sessionmaker[Session] = session_factory(engine)
-    try:
-        with sessions() as opened:
-            yield opened
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
