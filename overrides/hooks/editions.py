@@ -9,10 +9,10 @@ share, and each page's counterpart in the other editions.
   handbook, `../contributing/index.md` as in English) leads to that English page.
 - Templates get `alternates(page)`: this page in every edition, for the language
   selector (partials/alternate.html), the <link hreflang> of each page (main.html) and
-  the sitemap (sitemap.xml). A page's counterpart is the file at the same path in the
-  other edition's docs; where there is none (the editor handbook, the blog's archive
-  and category pages), the selector leads to that edition's nearest page instead and
-  no hreflang link claims an equivalent.
+  the search engines' sitemap (sitemap-hreflang.xml). A page's counterpart is the file
+  at the same path in the other edition's docs; where there is none (the editor
+  handbook, the blog's archive and category pages), the selector leads to that
+  edition's nearest page instead and no hreflang link claims an equivalent.
 """
 
 from __future__ import annotations

@@ -224,9 +224,11 @@ def test_a_page_in_both_editions_links_both_and_an_english_default(
     assert paired >= 2 * len(reader_pages(ES_DOCS))
 
 
-def test_each_sitemap_names_the_counterpart_of_every_paired_page(built_site: Path, site_url: str) -> None:
+def test_each_search_engines_sitemap_names_the_counterpart_of_every_paired_page(
+    built_site: Path, site_url: str
+) -> None:
     for folder in EDITIONS:
-        root = ET.parse(built_site / folder / "sitemap.xml").getroot()  # noqa: S314 (our own output)
+        root = ET.parse(built_site / folder / "sitemap-hreflang.xml").getroot()  # noqa: S314 (our own output)
         for entry in root.findall("s:url", SITEMAP):
             loc = entry.findtext("s:loc", namespaces=SITEMAP) or ""
             built = loc.removeprefix(site_url) + "index.html"
@@ -236,6 +238,31 @@ def test_each_sitemap_names_the_counterpart_of_every_paired_page(built_site: Pat
             if other:
                 assert loc in alternates.values()
                 assert site_url + other.removesuffix("index.html") in alternates.values(), loc
+
+
+@pytest.mark.parametrize("folder", EDITIONS)
+def test_the_sitemap_material_reads_lists_the_same_pages_without_their_counterparts(
+    built_site: Path, folder: str
+) -> None:
+    """sitemap.xml, which Material fetches on every first view, is the search engines'
+    sitemap less its hreflang links: the same pages, each with the same lastmod."""
+
+    def entries(name: str) -> tuple[list[tuple[str | None, str | None]], int]:
+        root = ET.parse(built_site / folder / name).getroot()  # noqa: S314 (our own output)
+        found = [
+            (entry.findtext("s:loc", namespaces=SITEMAP), entry.findtext("s:lastmod", namespaces=SITEMAP))
+            for entry in root.findall("s:url", SITEMAP)
+        ]
+        return found, len(root.findall("s:url/x:link", SITEMAP))
+
+    light, light_links = entries("sitemap.xml")
+    full, full_links = entries("sitemap-hreflang.xml")
+    assert light == full
+    assert light_links == 0
+    assert full_links >= 3 * len(reader_pages(ES_DOCS))
+    assert (built_site / folder / "sitemap.xml").stat().st_size < (
+        built_site / folder / "sitemap-hreflang.xml"
+    ).stat().st_size / 3
 
 
 # -- What a Spanish page carries ---------------------------------------------------------------

@@ -204,12 +204,13 @@ def test_the_foreign_load_check_catches_a_font_stylesheet(site_url: str) -> None
 # -- sitemap.xml, robots.txt ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize("name", ["sitemap.xml", "sitemap-hreflang.xml"])
 @pytest.mark.parametrize("folder", EDITIONS)
-def test_each_editions_sitemap_lists_every_page_of_that_edition_except_404(
-    built_site: Path, trees: dict[str, Element], site_url: str, folder: str
+def test_each_editions_sitemaps_list_every_page_of_that_edition_except_404(
+    built_site: Path, trees: dict[str, Element], site_url: str, folder: str, name: str
 ) -> None:
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    root = read_xml(built_site / folder / "sitemap.xml")
+    root = read_xml(built_site / folder / name)
     listed = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
     # Material's blog archive and category pages are in the sitemap too; only 404 is not.
     expected = {page_url(site_url, page) for page in trees if edition_of(page) == folder and not is_404(page)}
@@ -217,10 +218,13 @@ def test_each_editions_sitemap_lists_every_page_of_that_edition_except_404(
     assert set(listed) == expected
 
 
-def test_robots_txt_points_at_the_sitemap_of_each_edition(built_site: Path, site_url: str) -> None:
+def test_robots_txt_points_at_the_search_engines_sitemap_of_each_edition(
+    built_site: Path, site_url: str
+) -> None:
+    """The sitemaps with hreflang links (sitemap.xml, Material's, lists the pages only)."""
     lines = (built_site / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert [line for line in lines if line.startswith("Sitemap:")] == [
-        f"Sitemap: {site_url}{folder}sitemap.xml" for folder in EDITIONS
+        f"Sitemap: {site_url}{folder}sitemap-hreflang.xml" for folder in EDITIONS
     ]
     assert "Disallow: /api/" in lines
     assert not (built_site / "es" / "robots.txt").exists()  # robots.txt means something at the root only

@@ -100,9 +100,15 @@ def addresses(site: Path) -> dict[str, str]:
         parts += [meta.attrs.get("content", "") for meta in tree.iter("meta")]
         parts += [s.raw_text() for s in tree.iter("script") if s.attrs.get("type") == "application/ld+json"]
         found[page.relative_to(site).as_posix()] = "\n".join(parts)
-    for name in ("sitemap.xml", "robots.txt", "feed_rss_created.xml", "feed_rss_updated.xml"):
+    for name in (
+        "sitemap.xml",
+        "sitemap-hreflang.xml",
+        "robots.txt",
+        "feed_rss_created.xml",
+        "feed_rss_updated.xml",
+    ):
         found[name] = (site / name).read_text(encoding="utf-8")
-    for name in ("sitemap.xml", "feed_rss_created.xml", "feed_rss_updated.xml"):
+    for name in ("sitemap.xml", "sitemap-hreflang.xml", "feed_rss_created.xml", "feed_rss_updated.xml"):
         found[f"es/{name}"] = (site / "es" / name).read_text(encoding="utf-8")
     return found
 
@@ -117,8 +123,8 @@ def test_the_real_site_builds_for_production_with_nothing_local_left(production_
     }
     assert not leftovers, sorted(leftovers)
     assert f'<link rel="canonical" href="{PUBLIC}">' in (production_site / "index.html").read_text()
-    assert f"Sitemap: {PUBLIC}sitemap.xml" in written["robots.txt"]
-    assert f"Sitemap: {PUBLIC}es/sitemap.xml" in written["robots.txt"]
+    assert f"Sitemap: {PUBLIC}sitemap-hreflang.xml" in written["robots.txt"]
+    assert f"Sitemap: {PUBLIC}es/sitemap-hreflang.xml" in written["robots.txt"]
     assert f'<link rel="canonical" href="{PUBLIC}es/">' in (production_site / "es/index.html").read_text()
     assert f"<url>{PUBLIC}assets/images/social-card.png</url>" in written["feed_rss_created.xml"]
     assert f"<url>{PUBLIC}assets/images/social-card.png</url>" in written["es/feed_rss_created.xml"]
