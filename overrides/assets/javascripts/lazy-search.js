@@ -20,4 +20,23 @@
   document.addEventListener("change", function (event) {
     if (event.target.id === "__search") release();
   });
+  var Real = window.Worker;
+  window.Worker = function (url, options) {
+    if (!/\/search-worker\.js\?/.test(String(url))) return new Real(url, options);
+    var stand = new EventTarget(), worker = null;
+    stand.postMessage = function () {
+      if (!worker) {
+        worker = new Real(url, options);
+        ["message", "error"].forEach(function (name) {
+          worker.addEventListener(name, function (event) {
+            stand.dispatchEvent(new MessageEvent(name, { data: event.data }));
+          });
+        });
+      }
+      worker.postMessage.apply(worker, arguments);
+    };
+    stand.terminate = function () { if (worker) worker.terminate(); };
+    return stand;
+  };
+  window.Worker.prototype = Real.prototype;
 })();

@@ -1,6 +1,6 @@
-/* Stands in for Material's search worker until it is needed: the first message
-   (the index, sent once search opens) loads the real worker, then is replayed.
-   It sits beside Material's worker, which loads a language's stemmer from ../lunr/.
+/* Material's search worker, behind a loader: the page starts it once search opens
+   (lazy-search.js), and the first message (the index) loads the real worker, then is
+   replayed. It sits beside Material's worker, which loads a language's stemmer from ../lunr/.
 
    Where the index is stemmed (the Spanish edition: search pipeline with "stemmer"),
    each query is stemmed the same way, and its stop words ("de", "la") dropped, before
