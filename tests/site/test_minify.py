@@ -1,0 +1,78 @@
+"""What readers download is minified (overrides/hooks/minify.py): pages without their
+indentation, where whitespace cannot show, and the site's stylesheets without comments."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import rcssmin  # type: ignore[import-untyped]
+
+from tests.site.conftest import HOOKS
+from tests.site.pages import ROOT
+
+
+@pytest.fixture(scope="module")
+def minify() -> Iterator[ModuleType]:
+    sys.path.insert(0, str(HOOKS))
+    try:
+        yield importlib.import_module("minify")
+    finally:
+        sys.path.remove(str(HOOKS))
+
+
+def test_each_run_of_whitespace_in_text_becomes_one_character(minify: ModuleType) -> None:
+    html = "<ul>\n    <li>One   <em>two</em>\t three</li>\n\n    <li>four</li>\n</ul>  <p> x </p>"
+    assert (
+        minify.collapse_whitespace(html)
+        == "<ul>\n<li>One <em>two</em> three</li>\n<li>four</li>\n</ul> <p> x </p>"
+    )
+
+
+def test_whitespace_that_shows_or_is_not_html_is_kept(minify: ModuleType) -> None:
+    kept = [
+        "<pre><code>if x:\n    y  =  1\n</code></pre>",
+        "<p>Type <code>a   b</code> or <kbd>Ctrl  +  C</kbd></p>",
+        '<textarea id="t">\n  as  typed\n</textarea>',
+        "<script>\n  var a  =  '  ';\n</script>",
+        "<style>\n  a  { color: red }\n</style>",
+        "<!--  a   comment  -->",
+    ]
+    for html in kept:
+        assert minify.collapse_whitespace(html) == html
+
+
+def test_tags_and_attribute_values_are_left_as_they_are(minify: ModuleType) -> None:
+    html = "<section  data-words=\"{&#34;a&#34;:  &#34;b  >  c&#34;}\"\n    title='x  y'>  text  </section>"
+    assert minify.collapse_whitespace(html) == (
+        "<section  data-words=\"{&#34;a&#34;:  &#34;b  >  c&#34;}\"\n    title='x  y'> text </section>"
+    )
+
+
+def test_a_no_break_space_is_not_whitespace(minify: ModuleType) -> None:
+    assert minify.collapse_whitespace("<p>10\u00a0 \u00a0mg</p>") == "<p>10\u00a0 \u00a0mg</p>"
+
+
+def test_pages_are_built_without_their_indentation(built_site: Path, minify: ModuleType) -> None:
+    """Material's templates indent; every page is built with its text's whitespace collapsed."""
+    pages = sorted(built_site.rglob("index.html"))
+    assert len(pages) > 60
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert minify.collapse_whitespace(text) == text, page
+
+
+@pytest.mark.parametrize("folder", ["", "es/"])
+def test_the_sites_stylesheets_are_built_minified(built_site: Path, folder: str) -> None:
+    sheets = sorted((ROOT / "overrides/assets/stylesheets").glob("*.css"))
+    assert [sheet.name for sheet in sheets] == ["comments.css", "site.css"]
+    for sheet in sheets:
+        built = (built_site / folder / "assets/stylesheets" / sheet.name).read_text(encoding="utf-8")
+        assert built == rcssmin.cssmin(sheet.read_text(encoding="utf-8"))
+        assert "/*" not in built
+    source = (ROOT / "overrides/assets/stylesheets/site.css").stat().st_size
+    assert (built_site / folder / "assets/stylesheets/site.css").stat().st_size < 0.7 * source
