@@ -341,7 +341,7 @@ def test_each_editions_comment_form_and_widget_words_are_in_its_language(
 
 
 def test_the_spanish_edition_shares_the_english_images(built_site: Path) -> None:
-    for name in ("favicon.svg", "social-card.png", "avatar.svg"):
+    for name in ("favicon.svg", "social-card.png"):
         assert (built_site / "es/assets/images" / name).read_bytes() == (
             built_site / "assets/images" / name
         ).read_bytes()
