@@ -11,6 +11,7 @@ from types import ModuleType
 
 import pytest
 import rcssmin  # type: ignore[import-untyped]
+import rjsmin  # type: ignore[import-untyped]
 
 from tests.site.conftest import HOOKS
 from tests.site.pages import ROOT
@@ -59,7 +60,7 @@ def test_a_no_break_space_is_not_whitespace(minify: ModuleType) -> None:
 
 def test_pages_are_built_without_their_indentation(built_site: Path, minify: ModuleType) -> None:
     """Material's templates indent; every page is built with its text's whitespace collapsed."""
-    pages = sorted(built_site.rglob("index.html"))
+    pages = sorted(built_site.rglob("*.html"))
     assert len(pages) > 60
     for page in pages:
         text = page.read_text(encoding="utf-8")
@@ -76,3 +77,26 @@ def test_the_sites_stylesheets_are_built_minified(built_site: Path, folder: str)
         assert "/*" not in built
     source = (ROOT / "overrides/assets/stylesheets/site.css").stat().st_size
     assert (built_site / folder / "assets/stylesheets/site.css").stat().st_size < 0.7 * source
+
+
+def test_inline_scripts_are_minified_and_json_data_is_not(minify: ModuleType) -> None:
+    html = (
+        '<script>\n  var a = 1;  // why\n</script><script data-sitemap="/s.xml">f( a ,b )</script>'
+        '<script type="module">g( 1 )</script><script src="x.js"></script>'
+        '<script type="application/ld+json">{"a": 1}</script>'
+        '<script id="__config" type="application/json">{"b":  2}</script>'
+    )
+    assert minify.minify_scripts(html) == (
+        '<script>var a=1;</script><script data-sitemap="/s.xml">f(a,b)</script>'
+        '<script type="module">g(1)</script><script src="x.js"></script>'
+        '<script type="application/ld+json">{"a": 1}</script>'
+        '<script id="__config" type="application/json">{"b":  2}</script>'
+    )
+
+
+def test_our_inline_scripts_are_built_minified(built_site: Path) -> None:
+    text = (built_site / "es/blog/medical-massage-in-san-diego/index.html").read_text(encoding="utf-8")
+    for name in ("lazy-search.js", "alternate-sitemaps.js"):
+        source = (ROOT / "overrides/assets/javascripts" / name).read_text(encoding="utf-8")
+        assert source.strip() not in text
+        assert rjsmin.jsmin(source) in text
