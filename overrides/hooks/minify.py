@@ -65,7 +65,7 @@ def minify_scripts(html: str) -> str:
         attributes, text = script.groups()
         if _KEEP_SCRIPT.search(attributes):
             return script.group(0)
-        return f"<script{attributes}>{rjsmin.jsmin(text)}</script>"
+        return f"<script{attributes}>{rjsmin.jsmin(text).strip()}</script>"
 
     return _SCRIPT.sub(minified, html)
 
