@@ -71,3 +71,9 @@ def test_the_moderator_sign_in_is_rate_limited() -> None:
     assert "limit_req zone=logins" in login
     assert "limit_req_status 429;" in login
     assert "proxy_pass http://comments;" in login
+
+
+def test_nginx_sends_the_builds_own_gzip_form_of_material_assets() -> None:
+    """The build writes `<file>.gz` by zopfli beside each fingerprinted asset
+    (overrides/hooks/precompress.py); gzip_static sends it instead of compressing anew."""
+    assert "gzip_static on;" in block('location ~* "\\.[0-9a-f]{8}\\.min\\.(css|js)$"')

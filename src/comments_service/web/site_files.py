@@ -4,7 +4,9 @@ In production a web server serves site/ and forwards /api/ and /admin here
 (deploy/nginx.conf); this keeps the one-command setup on the same origin.
 Text files go out gzip-compressed when the client accepts it, each form with an
 ETag of its own (see representations.py), compressed once per version of the file;
-Material's fingerprinted assets are cached for a year.
+where the build wrote a smaller gzip form beside the file (`name.min.js.gz`, by
+zopfli: overrides/hooks/precompress.py), that one is sent. Material's fingerprinted
+assets are cached for a year.
 
 The build writes the site's Content-Security-Policy into _headers/ (see
 overrides/hooks/content_security_policy.py); the app sends it with every page, and
@@ -78,6 +80,10 @@ class CompressedFiles:
 
 
 def _compress(path: str) -> bytes:
+    """The file's gzip form: the build's own if it wrote one after the file, else made here."""
+    built = Path(f"{path}.gz")
+    if built.is_file() and built.stat().st_mtime >= os.stat(path).st_mtime:
+        return built.read_bytes()
     with open(path, "rb") as handle:
         return gzip.compress(handle.read(), compresslevel=6, mtime=0)
 

@@ -6,7 +6,9 @@ A few files in a temporary folder stand in for the built site.
 
 from __future__ import annotations
 
+import gzip
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,27 @@ def test_a_site_built_without_its_policy_is_served_with_framing_refused_and_a_wa
     assert page.headers["content-security-policy"] == "frame-ancestors 'self'"
     assert page.headers["x-frame-options"] == "SAMEORIGIN"
     assert any("content-security-policy.json is missing" in record.getMessage() for record in caplog.records)
+
+
+def test_the_builds_own_gzip_form_is_sent_as_it_is(tmp_path: Path) -> None:
+    """overrides/hooks/precompress.py writes `<file>.gz` (zopfli) beside a fingerprinted file."""
+    script = tmp_path / "bundle.0123abcd.min.js"
+    script.write_text("var x = 1;\n" * 200)
+    built = gzip.compress(
+        script.read_bytes(), compresslevel=1, mtime=0
+    )  # not what the server makes (level 6)
+    Path(f"{script}.gz").write_bytes(built)
+    sent = TestClient(site_app(tmp_path)).get("/bundle.0123abcd.min.js", headers=GZIP)
+    assert sent.headers["content-encoding"] == "gzip"
+    assert sent.headers["content-length"] == str(len(built))
+    assert sent.text == script.read_text()
+
+
+def test_a_gzip_form_older_than_its_file_is_not_sent(tmp_path: Path) -> None:
+    script = tmp_path / "bundle.0123abcd.min.js"
+    Path(f"{script}.gz").write_bytes(gzip.compress(b"var old = 0;\n" * 200, mtime=0))
+    os.utime(f"{script}.gz", (1_000_000, 1_000_000))
+    script.write_text("var x = 1;\n" * 200)
+    sent = TestClient(site_app(tmp_path)).get("/bundle.0123abcd.min.js", headers=GZIP)
+    assert sent.headers["content-encoding"] == "gzip"
+    assert sent.text == script.read_text()
