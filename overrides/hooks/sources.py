@@ -43,7 +43,9 @@ GRADES = {"A", "B", "C"}
 # section). A page's Sources list and its citation numbers stay out of the search index:
 # a reader searching a topic wants the pages about it, not every page that cites a paper
 # with that word in its title. The sources page's register stays in: one result per source.
-SEARCH_EXCLUDE = "data-search-exclude"
+# With a value, the search plugin takes the attribute out of the page once it has indexed
+# it, so the published HTML is what it was (care_card.py finds `<h2 id="sources">`).
+SEARCH_EXCLUDE = 'data-search-exclude="true"'
 
 _register: dict[str, Any] = {"sources": {}, "groups": {}, "accessed": None}
 # This edition's words, and the attribute marking the sources' language on its pages.
