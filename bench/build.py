@@ -18,8 +18,8 @@ shared machine), wall seconds and peak memory (each build's own maxrss, from wai
 the ratios. Goals at 1,000 pages, on CPU time: our own hooks and overrides add at most
 1.10 x over the anchor, and the whole project is at most 1.50 x bare Material. When the
 first is missed, one 100-page build of the project and of the anchor is profiled with
-cProfile and the extra time is shown per stage, hook and plugin. Also times the real
-site's clean build.
+cProfile (timed by CPU, bench/cpu_profile.py) and the extra time is shown per stage, hook
+and plugin. Also times the real site's clean build.
 
     .venv/bin/python bench/build.py [--sizes 10,100,1000] [--sequential] [--keep]
     .venv/bin/python bench/build.py --ablate 500   # what each part costs (not in run_all)
@@ -242,8 +242,8 @@ def report(
     ]
     if profile_rows_:
         title = (
-            f"cProfile, one {profile_size}-page build of the project and of the anchor (cumulative seconds "
-            "under the profiler; hooks and plugins: their on_* handlers)"
+            f"cProfile, one {profile_size}-page build of the project and of the anchor (cumulative CPU "
+            "seconds under the profiler; hooks and plugins: their on_* handlers)"
         )
         tables.append(table(title, ["where", "ours s", "anchor s", "extra s"], profile_rows_))
     size, big = max(results["sizes"].items())
