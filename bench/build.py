@@ -18,8 +18,8 @@ shared machine), wall seconds and peak memory (each build's own maxrss, from wai
 the ratios. Goals at 1,000 pages, on CPU time: our own hooks and overrides add at most
 1.10 x over the anchor, and the whole project is at most 1.50 x bare Material. When the
 first is missed, one 100-page build of the project and of the anchor is profiled with
-cProfile and the extra time is shown per stage, hook and plugin. Also times the real
-site's clean build.
+cProfile (timed by CPU, bench/cpu_profile.py) and the extra time is shown per stage, hook
+and plugin. Also times the real site's clean build.
 
     .venv/bin/python bench/build.py [--sizes 10,100,1000] [--sequential] [--keep]
     .venv/bin/python bench/build.py --ablate 500   # what each part costs (not in run_all)
@@ -44,7 +44,7 @@ from synthetic_site import generate
 from text_tables import table
 
 GOALS = {"own_code": 1.10, "whole": 1.50}  # x the anchor, x bare Material, at the largest size
-RUNS = {10: 5, 100: 5, 1000: 3}  # 3 rounds at 1,000 pages keeps us under 5 minutes
+RUNS = {10: 3, 100: 3, 1000: 3}  # 3 alternating rounds each: 27 builds, within 5 minutes on 2 quiet cores
 CONFIGS = {
     "project": ("mkdocs.yml", True),
     "material-plugins": ("mkdocs-anchor.yml", False),
@@ -57,7 +57,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="10,100,1000")
-    parser.add_argument("--runs", type=int, help="runs per configuration (default: 5, 3 at 1,000 pages)")
+    parser.add_argument("--runs", type=int, help="runs per configuration (default: 3)")
     parser.add_argument("--profile", action="store_true", help="profile even when the goal is met")
     parser.add_argument("--profile-size", type=int, default=100, help="pages of the profiled site")
     parser.add_argument("--ablate", type=int, metavar="PAGES", help="only: cost of each part at PAGES")
@@ -242,8 +242,8 @@ def report(
     ]
     if profile_rows_:
         title = (
-            f"cProfile, one {profile_size}-page build of the project and of the anchor (cumulative seconds "
-            "under the profiler; hooks and plugins: their on_* handlers)"
+            f"cProfile, one {profile_size}-page build of the project and of the anchor (cumulative CPU "
+            "seconds under the profiler; hooks and plugins: their on_* handlers)"
         )
         tables.append(table(title, ["where", "ours s", "anchor s", "extra s"], profile_rows_))
     size, big = max(results["sizes"].items())

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _common import PYTHON, ROOT, mkdocs_env
+from _common import BENCH, PYTHON, ROOT, mkdocs_env
 
 
 @dataclass
@@ -132,9 +132,11 @@ PLUGIN_MODULES = {
 
 
 def profile(project: Path, config: str, strict: bool) -> dict[str, float]:
-    """cProfile one build; cumulative seconds per stage, hook and plugin event handler."""
+    """cProfile one build (timed by CPU, bench/cpu_profile.py); cumulative seconds per stage,
+    hook and plugin event handler."""
     stats_file = project / f"{config}.prof"
-    build(project, config, project / "out-prof", strict, extra=["-m", "cProfile", "-o", str(stats_file)])
+    profiler = [str(BENCH / "cpu_profile.py"), str(stats_file)]
+    build(project, config, project / "out-prof", strict, extra=profiler)
     stats = pstats.Stats(str(stats_file))
     labels = profile_labels()
     costs: dict[str, float] = {}

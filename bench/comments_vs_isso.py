@@ -7,7 +7,7 @@ synchronous=FULL; read back from its file and printed). Each gets a fresh databa
 seeded THROUGH ITS OWN API with the same threads of 0, 100 and 1,000 comments (20%
 replies, ~330-character Markdown with emphasis and a link). Then, alternating the two:
 
-* reading a thread, 10 s each at 1 and 16 clients, HOT: one thread read over and over
+* reading a thread, 5 s each at 1 and 16 clients, HOT: one thread read over and over
   with no writes, so ours answers from its in-memory cache (Isso renders every time).
   A view is what each widget requests. Ours: one GET /api/comments?thread=...
   (Accept-Encoding: gzip). Isso's embed.js: GET /config, then GET /?uri=...&sort=oldest
@@ -22,7 +22,7 @@ Goals: reading the 100-comment thread >= 50 x Isso and >= 1,000 page views/s at 
 clients with p99 <= 50 ms; posting >= 2 x Isso at 1 and 16 clients in every run, p99
 <= 50 ms; 0 errors. The mixed workload of many threads is bench/comments_mixed.py.
 
-    .venv/bin/python bench/comments_vs_isso.py [--seconds 10] [--post-seconds 5] [--post-runs 3]
+    .venv/bin/python bench/comments_vs_isso.py [--seconds 5] [--post-seconds 5] [--post-runs 3]
 """
 
 from __future__ import annotations
@@ -313,7 +313,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per read phase")
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per read phase")
     parser.add_argument("--post-seconds", type=float, default=5.0, help="measured seconds per posting phase")
     parser.add_argument("--post-runs", type=int, default=3, help="consecutive posting runs")
     args = parser.parse_args()

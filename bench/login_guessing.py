@@ -106,7 +106,9 @@ def guess(base: str, stop: threading.Event, statuses: list[int]) -> None:
 def scenario(name: str, source: Path, extra: dict[str, str], seconds: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-login-") as folder:
         env = environment(Path(folder), source, extra)
-        cli = [PYTHON, "-m", "comments_service.cli"]
+        # The `comments` command of the checkout under test (its src/ is on PYTHONPATH):
+        # comments_service.cli is a package without __main__, so call its main().
+        cli = [PYTHON, "-c", "import sys; from comments_service.cli import main; sys.exit(main())"]
         subprocess.run(
             [*cli, "set-password", "--password-stdin"], input=PASSWORD, text=True, env=env, check=True
         )

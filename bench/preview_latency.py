@@ -8,11 +8,18 @@ reload rebuilds, then tells the page to reload itself). Between edits it waits a
 random 0.6 to 1.6 s, so the saves fall anywhere in MkDocs' file-polling cycle.
 
 Two sites: the real one (38 pages), and the 1,000-page site bench/build.py
-generates. Each in two modes: a full rebuild per save (plain `mkdocs serve`), and
-`--dirty`, which `make preview` uses (only the saved page is rebuilt; a change to
-data/, includes/, overrides/ or mkdocs.yml still rebuilds everything, see
-overrides/hooks/preview.py). Also an edit of data/sources.yml on the real site in
---dirty mode (a shared file: a full rebuild).
+generates. Two modes: `--dirty`, which `make preview` uses (only the saved page is
+rebuilt; a change to data/, includes/, overrides/ or mkdocs.yml still rebuilds
+everything, see overrides/hooks/preview.py), and a full rebuild per save (plain
+`mkdocs serve`). Also an edit of data/sources.yml on the real site in --dirty mode
+(a shared file: a full rebuild).
+
+Saves timed (sized so the benchmark fits `make bench`'s 5 minutes on a quiet machine):
+the real site --dirty, the goal's figure, --edits (10); the real site's full rebuild
+--edits/2 (5) and its data/sources.yml edit 3; the 1,000-page site --dirty --edits/2 (5).
+A full rebuild of the 1,000-page site per save (bench/build.py times that build, at
+20 s or more, plus the reload) took 30 minutes on a loaded machine: only with
+--generated-full (3 saves).
 
 The time splits into: noticing the save (MkDocs polls the files every 0.5 s, then
 waits 0.1 s for more changes), the rebuild (MkDocs' "Documentation built in" line,
@@ -20,7 +27,7 @@ plus reading the configuration again), and the browser's reload.
 
 Goal: a median of at most 1.5 s on the real site.
 
-    .venv/bin/python bench/preview_latency.py [--edits 10] [--pages 1000] [--only real]
+    .venv/bin/python bench/preview_latency.py [--edits 10] [--pages 1000] [--only real] [--generated-full]
 """
 
 from __future__ import annotations
@@ -182,23 +189,31 @@ def summarise(name: str, samples: list[Sample]) -> list[Any]:
 
 
 def run_site(
-    browser: Any, label: str, project: Path, page: tuple[str, str], edits: int, register_key: str | None
+    browser: Any,
+    label: str,
+    project: Path,
+    page: tuple[str, str],
+    edits: dict[bool, int],
+    register: tuple[str, int] | None,
 ) -> tuple[list[list[Any]], dict[str, Any]]:
+    """Time `edits[dirty]` saves of the page in each mode asked for (--dirty: True), and in
+    --dirty mode `register` = (key, saves) edits of data/sources.yml."""
     rows: list[list[Any]] = []
     figures: dict[str, Any] = {}
     timeout = 900.0
-    for dirty in (False, True):
+    for dirty, saves in edits.items():
         mode = "--dirty (make preview)" if dirty else "full rebuild"
         print(f"{label}, {mode}", flush=True)
         with preview(project, dirty, timeout) as (base, log):
             url = base + page[1]
-            samples = time_edits(browser, url, log, page_edit(project / page[0]), edits, seed=1 + dirty)
+            samples = time_edits(browser, url, log, page_edit(project / page[0]), saves, seed=1 + dirty)
             rows.append(summarise(f"{label}: edit the page, {mode}", samples))
             figures[f"page, {mode}"] = [vars(s) for s in samples]
-            if dirty and register_key:
+            if dirty and register:
                 print(f"{label}, {mode}: edit data/sources.yml", flush=True)
-                edit = register_edit(project, register_key)
-                samples = time_edits(browser, url, log, edit, max(3, edits // 2), seed=7)
+                samples = time_edits(
+                    browser, url, log, register_edit(project, register[0]), register[1], seed=7
+                )
                 rows.append(summarise(f"{label}: edit data/sources.yml, {mode}", samples))
                 figures[f"register, {mode}"] = [vars(s) for s in samples]
     return rows, figures
@@ -211,7 +226,11 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=10, help="saves timed per site and mode")
     parser.add_argument("--pages", type=int, default=1000, help="pages of the generated site")
     parser.add_argument("--only", choices=["real", "generated"], help="one site only")
+    parser.add_argument(
+        "--generated-full", action="store_true", help="also full rebuilds of the generated site (slow)"
+    )
     args = parser.parse_args()
+    half = max(3, args.edits // 2)
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="bench-preview-"))
@@ -222,12 +241,14 @@ def main() -> int:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             if args.only != "generated":
                 project = copy_real_site(work / "real")
-                found, results["real"] = run_site(browser, "real site", project, REAL_PAGE, args.edits, "E10")
+                edits = {True: args.edits, False: half}
+                found, results["real"] = run_site(browser, "real site", project, REAL_PAGE, edits, ("E10", 3))
                 rows += found
             if args.only != "real":
                 project, page, url = generated_site(work / "generated", args.pages)
                 label = f"{args.pages:,} pages"
-                found, results["generated"] = run_site(browser, label, project, (page, url), args.edits, None)
+                edits = {True: half, **({False: 3} if args.generated_full else {})}
+                found, results["generated"] = run_site(browser, label, project, (page, url), edits, None)
                 rows += found
             browser.close()
     finally:

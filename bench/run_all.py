@@ -2,7 +2,9 @@
 
 Each benchmark runs as its own process with its output shown as it goes; at the
 end, each one's summary (what follows its "summary" line, or its whole output when
-it prints a single table, as bench/readability.py does) is printed again, in order.
+it prints a single table, as bench/readability.py does) is printed again, in order,
+then how long each took against its budget of BUDGET_SECONDS (a benchmark is sized to
+fit it on a quiet machine; on a loaded one it is printed over budget, not stopped).
 Figures are in bench/results/<name>.json. Exits non-zero when a benchmark did.
 
     .venv/bin/python bench/run_all.py [--only build,lighthouse]
@@ -11,6 +13,7 @@ Figures are in bench/results/<name>.json. Exits non-zero when a benchmark did.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -18,6 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BENCH, ROOT, SUMMARY_MARK, machine
+from text_tables import table
+
+BUDGET_SECONDS = 300  # each benchmark's time budget, so `make bench` fits an afternoon
 
 BENCHMARKS = [
     "build",
@@ -62,6 +68,20 @@ def summary_of(output: str) -> str:
     return output[start:].strip()
 
 
+def durations(outcomes: list[tuple[str, int, str, float]]) -> str:
+    rows = [
+        [name, seconds, "yes" if seconds <= BUDGET_SECONDS else "OVER", code]
+        for name, code, _, seconds in outcomes
+    ]
+    rows.append(["all", sum(seconds for *_, seconds in outcomes), "", ""])
+    return table(
+        f"How long each benchmark took (wall seconds; budget {BUDGET_SECONDS} s each; load average now "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
+        ["benchmark", "seconds", "within budget", "exit"],
+        rows,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -82,6 +102,8 @@ def main() -> int:
     for name, code, output, seconds in outcomes:
         print(f"\n#### {name} (exit {code}, {seconds:.0f} s)")
         print(summary_of(output))
+    print()
+    print(durations(outcomes))
     failed = [name for name, code, *_ in outcomes if code != 0]
     print()
     print("All benchmarks exited 0." if not failed else f"Exited non-zero: {', '.join(failed)}.")

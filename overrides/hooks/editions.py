@@ -21,6 +21,7 @@ import functools
 import posixpath
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import _editions
@@ -47,8 +48,17 @@ class Alternate:
     current: bool
 
 
+# This build's answers: a page's alternates (by source path; None is the 404 page), asked
+# for three times per page (the language selector, its hreflang links, the sitemap), and
+# each edition's docs folder. Emptied for each build, so a preview's rebuild sees new pages.
+_alternates: dict[str | None, list[Alternate]] = {}
+_docs: dict[_editions.Edition, Path] = {}
+
+
 @event_priority(100)  # before every other hook and plugin reads site_url
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    _alternates.clear()
+    _docs.clear()
     edition = _editions.current(config)
     site = str(config.site_url or "")
     if edition.path and not site.endswith(f"/{edition.path}"):
@@ -103,6 +113,13 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 
 def alternates(config: MkDocsConfig, page: Page | None) -> list[Alternate]:
     """This page in every edition, the current one included (None: the 404 page)."""
+    key = page.file.src_uri if page is not None else None
+    if key not in _alternates:
+        _alternates[key] = _find_alternates(config, page)
+    return _alternates[key]
+
+
+def _find_alternates(config: MkDocsConfig, page: Page | None) -> list[Alternate]:
     here = _editions.current(config)
     root = _editions.root_url(config)
     found = []
@@ -126,18 +143,24 @@ def _counterpart(config: MkDocsConfig, edition: _editions.Edition, page: Page | 
         return page.url
     if page.file.generated_by:
         return None  # the blog's archive and category pages: their names differ by language
-    return page.url if (_editions.docs_dir(config, edition) / page.file.src_uri).is_file() else None
+    return page.url if (_docs_dir(config, edition) / page.file.src_uri).is_file() else None
 
 
 def _nearest(config: MkDocsConfig, edition: _editions.Edition, page: Page | None) -> str:
     """The closest enclosing folder of the page's URL that `edition` has a page for."""
     parts = (page.url if page is not None else "").strip("/").split("/")
-    docs = _editions.docs_dir(config, edition)
+    docs = _docs_dir(config, edition)
     for depth in range(len(parts) - 1, 0, -1):
         folder = "/".join(parts[:depth]) + "/"
         if _editions.has_page(docs, folder):
             return folder
     return ""
+
+
+def _docs_dir(config: MkDocsConfig, edition: _editions.Edition) -> Path:
+    if edition not in _docs:
+        _docs[edition] = _editions.docs_dir(config, edition)
+    return _docs[edition]
 
 
 def _relative(url: str, here: str) -> str:

@@ -39,6 +39,13 @@ from mkdocs.structure.pages import Page
 EXCERPT_SEPARATOR = "<!-- more -->"
 REQUIRED = ("group", "author", "title", "publisher", "url", "grade")
 GRADES = {"A", "B", "C"}
+# Material's search leaves out an element with this attribute (and a heading's whole
+# section). A page's Sources list and its citation numbers stay out of the search index:
+# a reader searching a topic wants the pages about it, not every page that cites a paper
+# with that word in its title. The sources page's register stays in: one result per source.
+# With a value, the search plugin takes the attribute out of the page once it has indexed
+# it, so the published HTML is what it was (care_card.py finds `<h2 id="sources">`).
+SEARCH_EXCLUDE = 'data-search-exclude="true"'
 
 _register: dict[str, Any] = {"sources": {}, "groups": {}, "accessed": None}
 # This edition's words, and the attribute marking the sources' language on its pages.
@@ -137,7 +144,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     markdown = _numbered(markdown, citations, listed)
     if listed:
         heading = _edition["words"]["sources"]["heading"]
-        markdown += f"\n\n## {heading} {{#sources}}\n" + _slots.block(_slots.SOURCES)
+        markdown += f"\n\n## {heading} {{#sources {SEARCH_EXCLUDE}}}\n" + _slots.block(_slots.SOURCES)
     groups = _shown_groups() if page.meta.get("show_register") else []
     names = {**_register["groups"], **_edition["words"].get("register_groups", {})}
     for number, group in enumerate(groups):
@@ -235,7 +242,8 @@ def on_page_context(
 
 def _citation(listed: list[str], number: int) -> str:
     title = html.escape(_short_reference(_register["sources"][listed[number - 1]]), quote=True)
-    return f'<sup class="sdm-cite"><a href="#source-{number}" title="{title}">[{number}]</a></sup>'
+    link = f'<a href="#source-{number}" title="{title}">[{number}]</a>'
+    return f'<sup class="sdm-cite" {SEARCH_EXCLUDE}>{link}</sup>'
 
 
 def _is_post(page: Page, config: MkDocsConfig) -> bool:
@@ -248,7 +256,7 @@ def _source_list(keys: list[str]) -> str:
     items = "".join(
         f'<li id="source-{number}">{_formatted_entry(key)}</li>' for number, key in enumerate(keys, start=1)
     )
-    return f'<ol class="sdm-sources">{items}</ol>'
+    return f'<ol class="sdm-sources" {SEARCH_EXCLUDE}>{items}</ol>'
 
 
 def _group_entries(group: str) -> list[tuple[str, dict[str, Any]]]:

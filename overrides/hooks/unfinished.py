@@ -31,6 +31,8 @@ EXCERPT = 60
 
 def unfinished(markdown: str) -> list[tuple[int, str]]:
     """(line, the line's text) for each line of the Markdown that holds the marker outside code."""
+    if MARKER not in markdown:
+        return []  # most pages: no need to look for code
     found: dict[int, str] = {}
     lines = markdown.split("\n")
     for match in _FIND.finditer(markdown):

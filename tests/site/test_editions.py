@@ -9,12 +9,15 @@ sitemap, the translation notice, search, the glossary and the comment threads.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -37,6 +40,7 @@ from tests.site.pages import (
     load_config,
     nav_files,
     output_path,
+    page_meta,
     reader_pages,
     source_pages,
     strings,
@@ -367,6 +371,30 @@ def test_each_search_index_holds_only_its_editions_pages_in_its_language(
             built = folder + doc["location"] + "index.html"
             (heading,) = [h.text().removesuffix("¶").strip() for h in trees[built].iter("h1")][:1]
             assert doc["title"] == heading, built
+
+
+@pytest.mark.parametrize("folder", EDITIONS)
+def test_search_finds_a_source_on_the_sources_page_not_on_every_page_that_cites_it(
+    built_site: Path, folder: str
+) -> None:
+    # Sources lists and citation numbers stay out of the index (data-search-exclude); the
+    # pages' own words, the glossary's terms and the register (one entry per source) stay in.
+    docs = json.loads((built_site / folder / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert not [doc["location"] for doc in docs if doc["location"].endswith("#sources")]
+    assert not [doc["location"] for doc in docs if "<sup>[" in doc["title"] + doc["text"]]
+    pages = EDITIONS[folder]["docs"]
+    citing = Counter(key for page in reader_pages(pages) for key in page_meta(page, pages).get("sources", []))
+    key, count = citing.most_common(1)[0]
+    register = yaml.safe_load((ROOT / "data" / "sources.yml").read_text(encoding="utf-8"))["sources"]
+    title = html.escape(str(register[key]["title"]).strip().rstrip("."), quote=False)
+    found = {doc["location"].split("#")[0] for doc in docs if title in doc["title"] + doc["text"]}
+    assert "site/sources/" in found
+    assert len(found) < count / 2, (key, count, sorted(found))
+    glossary = " ".join(doc["text"] for doc in docs if doc["location"].startswith("glossary/"))
+    includes = ROOT / folder / "includes" / "abbreviations.md"
+    terms = re.findall(r"^\*\[([^\]]+)\]:", includes.read_text(encoding="utf-8"), re.MULTILINE)
+    assert terms
+    assert not [term for term in terms if html.escape(term, quote=False) not in glossary]
 
 
 def test_the_comments_service_takes_comments_on_both_editions_from_the_one_pages_file(
