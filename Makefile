@@ -60,10 +60,8 @@ lint: $(BIN)/.installed node_modules/.installed
 	npx --no-install markdownlint-cli2 "docs/**/*.md" "es/docs/**/*.md" "README.md"
 	npx --no-install cspell --no-progress --no-summary "docs/**/*.md" "includes/*.md" "README.md"
 
-# --dist loadgroup keeps each xdist_group on one worker: the browser tests (tests/e2e) build
-# their site and start their stack and chromium once, not once per worker.
 test: $(BIN)/.installed node_modules/.installed system-deps lint
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2
 
 check-reliability: $(BIN)/.installed system-deps
 	$(BIN)/pytest -m reliability tests/reliability

@@ -5,9 +5,9 @@ way `make serve` does: `comments serve --site DIR` as a subprocess on a free por
 with its own SQLite file and a moderator password set through the CLI. One browser
 serves the whole session; every visitor gets a fresh context (own localStorage,
 own cookies). Every e2e module carries the marks browser and xdist_group("e2e") so that
-`make test` (`pytest -n 2 --dist loadgroup`) keeps them on one worker; where the grouping
-does not take effect (plain `-n 2`), each worker builds and serves its own copy (tests
-never depend on each other's comments: each writes and looks for its own unique text).
+`pytest -n 2 --dist loadgroup` can keep them on one worker; where the grouping does not
+take effect, each worker simply builds and serves its own copy (tests never depend on
+each other's comments: each writes and looks for its own unique text).
 """
 
 from __future__ import annotations
