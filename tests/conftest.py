@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[postgres.Server]:
-    with postgres.running() as server:
+    with postgres.running(postgres.ram_folder()) as server:
         yield server
 
 

@@ -5,10 +5,16 @@ Servers in tests listen on 127.0.0.1 only, on a port the kernel just handed out.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the benchmarks import this module too, without pytest
+    import pytest
 
 # Threads the test site "accepts comments" on, as the build would list them.
 THREADS = {
@@ -27,6 +33,26 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """The folder `name`, filled by `build` once per test run, under pytest-xdist too.
+
+    Each xdist worker has its own temporary folder inside the run's; the folder and its
+    lock go in the run's, so the first worker builds while the others wait, then all
+    share it. A build that raises marks nothing done: the next worker tries (and reports) too.
+    """
+    shared = factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        shared = shared.parent
+    folder, done = shared / name, shared / f"{name}.done"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            folder.mkdir(exist_ok=True)
+            build(folder)
+            done.touch()
+    return folder
 
 
 def write_pages(folder: Path) -> Path:

@@ -3,8 +3,9 @@
 
 The build is the same one editors and CI run (scripts/build_site.py: `mkdocs build
 --strict` of the English edition, then of the Spanish one into es/), into a temporary
-directory (./site belongs to other tools). Under pytest-xdist each worker builds
-its own copy once; a build takes a few seconds.
+directory (./site belongs to other tools). Under pytest-xdist the workers share it:
+the first to need it builds it while the others wait (tests/harness.py: built_once),
+since one build of both editions takes half a minute on a loaded 2-core machine.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from comments_service.infra.settings import Settings
 from comments_service.web.app_factory import create_app
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.conftest import running_stack
-from tests.harness import free_port
+from tests.harness import built_once, free_port
 from tests.service.helpers import post
 from tests.site.pages import EDITIONS, ROOT
 
@@ -89,11 +90,13 @@ def html_pages(site_dir: Path) -> list[Path]:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site_dir = tmp_path_factory.mktemp("built-site")
-    result = build_site(site_dir)
-    if result.returncode != 0:
-        pytest.fail(f"the site's strict build failed ({result.returncode}):\n{result.stdout}", pytrace=False)
-    return site_dir
+    def build(site_dir: Path) -> None:
+        result = build_site(site_dir)
+        if result.returncode != 0:
+            failed = f"the site's strict build failed ({result.returncode}):\n{result.stdout}"
+            pytest.fail(failed, pytrace=False)
+
+    return built_once(tmp_path_factory, "built-site", build)
 
 
 @pytest.fixture(scope="session")
