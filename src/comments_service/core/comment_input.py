@@ -12,7 +12,17 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 # Noncharacters: U+FDD0..U+FDEF and the last two code points of every plane.
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
@@ -39,14 +49,17 @@ THREAD_KEY_MAX_LENGTH = 200
 
 def _clean_text(value: str) -> str:
     if _FORBIDDEN.search(value):
-        raise ValueError("contains characters that cannot be stored (control characters or noncharacters)")
+        raise PydanticCustomError(
+            "bad_characters",
+            "contains characters that cannot be stored (control characters or noncharacters)",
+        )
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _one_line(value: str) -> str:
     value = " ".join(_clean_text(value).split())
     if not value:
-        raise ValueError("cannot be blank")
+        raise PydanticCustomError("blank", "cannot be blank")
     return value
 
 
@@ -57,7 +70,7 @@ def _name(value: str) -> str:
 def _not_blank(value: str) -> str:
     value = _clean_text(value).strip()
     if not value:
-        raise ValueError("cannot be blank")
+        raise PydanticCustomError("blank", "cannot be blank")
     return value
 
 
@@ -66,7 +79,7 @@ def _email(value: str | None) -> str | None:
         return None
     value = _clean_text(value).strip()
     if not _EMAIL.match(value):
-        raise ValueError("is not an email address")
+        raise PydanticCustomError("not_email", "is not an email address")
     return value
 
 
@@ -94,6 +107,19 @@ class NewComment(Strict):
     form_token: Annotated[str, Field(min_length=1, max_length=500)] = Field(
         description="From GET /api/form-token, when the form was shown."
     )
+    notify: StrictBool = Field(
+        False,
+        description="Email me when this comment is approved or someone replies (needs `email`; "
+        "nothing is sent until the address is confirmed by the link we email).",
+    )
+
+    @field_validator("notify")
+    @classmethod
+    def _needs_email(cls, value: bool, info: ValidationInfo) -> bool:
+        # Only when the email itself was valid and empty: a wrong address is said once, at its field.
+        if value and "email" in info.data and info.data["email"] is None:
+            raise PydanticCustomError("needs_email", "needs an email address")
+        return value
 
 
 class CommentEdit(Strict):

@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from . import notifications
 from .errors import NotAllowed
 from .models import Comment, Thread
 from .rendering import link_targets
@@ -94,6 +95,7 @@ def approve(session: Session, comment: Comment) -> None:
     comment.state = State.APPROVED
     comment.moderated_at = utcnow()
     bump(session, comment.thread_id)
+    notifications.on_published(session, comment, by_moderator=True)
 
 
 def reject(session: Session, comment: Comment) -> None:
@@ -117,6 +119,7 @@ def delete(session: Session, comment: Comment) -> None:
         comment.text_hash = None
         comment.author_token_hash = None
         comment.moderated_at = utcnow()
+        notifications.forget_comment(session, comment.id)
     else:
         parent_id = comment.parent_id
         session.delete(comment)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import comments
+from . import comments, notifications
 from .clients import client_key
 from .comment_input import NewComment
 from .errors import Refused
@@ -52,6 +52,7 @@ class Posted:
     comment: dict[str, Any]  # as thread_view.node shows it
     token: str  # the author's edit token: the one sent, or a new one
     page: PageInfo
+    subscribed: bool = False  # asked for emails: a confirmation is due unless confirmed before
 
 
 def post(context: PostingContext, data: NewComment, address: str, token: str | None) -> Posted:
@@ -81,8 +82,12 @@ def post(context: PostingContext, data: NewComment, address: str, token: str | N
             policy.form_token_max_posts,
         )
         comment = comments.create(session, policy, page, data, html, token_hash)
+        subscribed = bool(data.notify and data.email and policy.commenter_emails_on)
+        if subscribed and data.email:
+            notifications.subscribe(session, comment.id, data.email, context.signer.email_key(data.email))
         out = node(comment, token_hash, utcnow(), comments.edit_window(policy))
-    return Posted("approved" if comment.state is State.APPROVED else "pending", out, token, page)
+    status = "approved" if comment.state is State.APPROVED else "pending"
+    return Posted(status, out, token, page, subscribed)
 
 
 def _count_attempt(context: PostingContext, client: str) -> None:

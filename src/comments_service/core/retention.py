@@ -1,7 +1,9 @@
 """How long things are kept: the promises of the privacy page.
 
 Rate-limit fingerprints go after a day, rejected comments after `keep_rejected_days`,
-expired moderator sessions at once. infra/housekeeping.py runs this every few minutes.
+expired moderator sessions at once, addresses never confirmed for notifications once
+their link has expired, and the record of sent notifications after a week.
+infra/housekeeping.py runs this every few minutes.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ import datetime as dt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from . import notifications
 from .guard import forget_old_counters
 from .models import AdminSession, Comment
 from .policy import Policy
 from .states import State
 from .times import utcnow
+
+# Sent notifications are kept a week: a comment approved, rejected and approved again
+# within it is not told twice, and the batch window can see when the last email went.
+SENT_KEPT = dt.timedelta(days=7)
 
 
 def tidy(session: Session, policy: Policy) -> None:
@@ -32,3 +39,5 @@ def tidy(session: Session, policy: Policy) -> None:
         )
     )
     session.execute(delete(AdminSession).where(AdminSession.expires_at < utcnow()))
+    notifications.unconfirmed_expired(session, dt.timedelta(hours=policy.confirm_link_hours))
+    notifications.forget_sent(session, max(SENT_KEPT, dt.timedelta(minutes=policy.notify_batch_minutes)))

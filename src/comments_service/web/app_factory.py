@@ -21,7 +21,7 @@ from ..core.guard import FullWindows
 from ..core.posting import PostingContext
 from ..core.tokens import Signer
 from ..infra.database import Database
-from ..infra.housekeeping import run_forever
+from ..infra.housekeeping import mail_forever, run_forever
 from ..infra.page_list import PageList
 from ..infra.schema_upgrade import migrate
 from ..infra.settings import Settings
@@ -29,7 +29,7 @@ from ..infra.thread_cache import PublicThreads
 from . import problems
 from .middleware import FRAMING_ONLY, BodyLimit, FloodGate, ProxyCheck, ProxyNotice, SecurityHeaders
 from .page_shell import FALLBACK_POLICY, PageShell
-from .routers import admin, api, discussion
+from .routers import admin, api, commenter, discussion
 from .site_files import site_app, site_policy
 from .thread_reader import ThreadReader
 
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.include_router(api.router)
     app.include_router(discussion.router)
+    app.include_router(commenter.router)
     app.include_router(admin.router)
     _add_middleware(app, settings)
     if settings.site_dir is not None:
@@ -99,10 +100,12 @@ def _lifespan(
         if settings.auto_migrate:
             await asyncio.to_thread(migrate, settings.database_url)
         housekeeping = asyncio.create_task(run_forever(database, settings))
+        mail = asyncio.create_task(mail_forever(database, settings, app.state.signer))
         try:
             yield
         finally:
             housekeeping.cancel()
+            mail.cancel()
             app.state.public_threads.close()
             database.close()
 

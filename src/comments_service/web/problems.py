@@ -2,7 +2,10 @@
 
 The rules' refusals (core/errors.py) get their HTTP status here, and only here.
 Malformed JSON, a body that is not an object, a wrong type, a missing or oversize
-field: each names the field at fault. Nothing is stored on any refusal.
+field: each names the field at fault. A refused request lists every field at fault
+in `errors`, each with a message: for the fields a person fills in (name, email,
+text, notify) a plain sentence from core/field_messages.py that the widget shows
+beside the field; for the rest, what a developer needs. Nothing is stored on any refusal.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from ..core.errors import Reason, Refused
+from ..core.field_messages import field_message
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +66,10 @@ def install(app: FastAPI) -> None:
         if any(item["type"] == "json_invalid" for item in error.errors()):
             return problem(400, "The request body is not valid JSON.", "body")
         first = errors[0] if errors else {"field": "body", "message": "is not valid"}
-        return problem(422, f"{first['field']}: {first['message']}", first["field"], errors=errors)
+        detail = (
+            first["message"] if first["field"] in PERSON_FIELDS else f"{first['field']}: {first['message']}"
+        )
+        return problem(422, detail, first["field"], errors=errors)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:
@@ -74,10 +81,20 @@ def install(app: FastAPI) -> None:
         return problem(500, "Something went wrong on our side; your comment was not saved.")
 
 
+# The fields a person fills in: their messages are plain sentences, without the field's name.
+PERSON_FIELDS = ("name", "email", "text", "notify")
+
+
 def _describe(item: Any) -> dict[str, str]:
     location = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "header", "path")]
     field = location[0] if location else "body"
     kind = item.get("type", "")
+    if field in PERSON_FIELDS and len(location) == 1:
+        return {
+            "field": field,
+            "message": field_message(field, kind, item.get("ctx"), item.get("input")),
+            "type": kind,
+        }
     messages = {
         "missing": "is required",
         "extra_forbidden": "is not an accepted field",

@@ -79,7 +79,11 @@ def form_token(
     comments; posting sooner than `min_seconds` later is refused."""
     page = page_accepting_comments(pages, thread)
     response.headers["Cache-Control"] = "no-store"
-    return {"token": signer.new_form_token(page.thread), "min_seconds": settings.min_submit_seconds}
+    return {
+        "token": signer.new_form_token(page.thread),
+        "min_seconds": settings.min_submit_seconds,
+        "notify": settings.commenter_emails_on,
+    }
 
 
 @router.get(
@@ -142,7 +146,12 @@ async def post_comment(
         submit, context, settings, data, address, token, background, limiter=posting_threads
     )
     return JSONResponse(
-        {"status": posted.status, "comment": posted.comment, "token": posted.token},
+        {
+            "status": posted.status,
+            "comment": posted.comment,
+            "token": posted.token,
+            "emails": "confirm" if posted.subscribed else None,
+        },
         status_code=201 if posted.status == "approved" else 202,
         headers={"Cache-Control": "no-store"},
     )
