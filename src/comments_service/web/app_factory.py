@@ -28,7 +28,7 @@ from ..infra.page_list import PageList
 from ..infra.schema_upgrade import migrate
 from ..infra.settings import Settings
 from ..infra.thread_cache import PublicThreads
-from . import problems
+from . import admin_common, problems
 from .middleware import FRAMING_ONLY, BodyLimit, FloodGate, ProxyCheck, ProxyNotice, SecurityHeaders
 from .page_shell import FALLBACK_POLICY, PageShell
 from .routers import admin, admin_feedback, admin_people, admin_queue, api, commenter, discussion, feedback
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     _wire(app, settings, database)
     problems.install(app)
+    admin_common.install(app)
     app.include_router(api.router)
     app.include_router(discussion.router)
     app.include_router(feedback.router)

@@ -20,7 +20,7 @@ from ...core.models import Comment
 from ...core.tokens import InvalidToken, Signer
 from ...infra.database import Database
 from ...infra.settings import Settings
-from ..admin_common import CommentId, SessionCookie, forbidden, login_page, message, missing, signed_in
+from ..admin_common import CommentId, ModeratorForm, forbidden, login_page, message, missing
 from ..admin_views import comment_view
 from ..dependencies import ClientAddress, DatabaseDep, PageShellDep, SettingsDep, SignerDep
 from ..html_pages import admin_page
@@ -82,15 +82,7 @@ def _signed_in(settings: Settings, token: str) -> Response:
 
 
 @router.post("/logout")
-def logout(
-    shell: PageShellDep,
-    database: DatabaseDep,
-    token: SessionCookie = None,
-    csrf: Annotated[str, Form(max_length=500)] = "",
-) -> Response:
-    admin = signed_in(database, token)
-    if admin is None or not auth.csrf_ok(admin, csrf):
-        return forbidden(shell)
+def logout(database: DatabaseDep, admin: ModeratorForm) -> Response:
     with database.write() as session:
         auth.logout(session, admin)
     response = RedirectResponse("/admin", status_code=303)

@@ -26,14 +26,11 @@ from ...core.tokens import Signer
 from ...infra.settings import Settings
 from ..admin_common import (
     CommentId,
-    SessionCookie,
+    Moderator,
+    ModeratorForm,
     back_to,
-    checked,
-    forbidden,
-    login_page,
     message,
     missing,
-    signed_in,
 )
 from ..admin_views import comment_view, when
 from ..dependencies import DatabaseDep, PageShellDep, ProxyNoticeDep, SettingsDep, SignerDep
@@ -93,7 +90,7 @@ def queue_page(
     signer: SignerDep,
     settings: SettingsDep,
     proxy: ProxyNoticeDep,
-    token: SessionCookie = None,
+    admin: Moderator,
     state: str = "pending",
     q: Annotated[str, Query(max_length=queue.MAX_SEARCH)] = "",
     thread: Annotated[str, Query(max_length=200)] = "",
@@ -103,9 +100,6 @@ def queue_page(
     same: Annotated[int, Query(ge=0)] = 0,
     refused: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    admin = signed_in(database, token)
-    if admin is None:
-        return login_page(shell, database, signer)
     state = state if state in dict(STATES) else "pending"
     size = settings.admin_page_size
     query = queue.Query(State(state), thread, q, offset=(p - 1) * size, limit=size)
@@ -162,12 +156,9 @@ def show(
     database: DatabaseDep,
     signer: SignerDep,
     settings: SettingsDep,
-    token: SessionCookie = None,
+    admin: Moderator,
     done: str = "",
 ) -> Response:
-    admin = signed_in(database, token)
-    if admin is None:
-        return login_page(shell, database, signer, status=401)
     with database.read() as session:
         comment = session.get(Comment, comment_id)
         if comment is None:
@@ -193,13 +184,10 @@ def confirm_delete(
     database: DatabaseDep,
     signer: SignerDep,
     settings: SettingsDep,
-    token: SessionCookie = None,
+    admin: Moderator,
     back: Annotated[str, Query(max_length=500)] = "state=pending",
 ) -> Response:
     """Deleting asks first; the answer posts to the action below."""
-    admin = signed_in(database, token)
-    if admin is None:
-        return login_page(shell, database, signer, status=401)
     with database.read() as session:
         comment = session.get(Comment, comment_id)
         if comment is None:
@@ -230,14 +218,10 @@ def act(
     action: str,
     shell: PageShellDep,
     database: DatabaseDep,
-    token: SessionCookie = None,
-    csrf: Annotated[str, Form(max_length=500)] = "",
+    admin: ModeratorForm,
     back: Annotated[str, Form(max_length=500)] = "state=pending",
     to: Annotated[str, Form(max_length=10)] = "list",
 ) -> Response:
-    admin = checked(database, token, csrf)
-    if admin is None:
-        return forbidden(shell)
     error = apply_one(database, comment_id, action, audit.session_actor(admin))
     if error:
         return message(shell, 409, "Not done", error, "Back to the queue")
@@ -251,8 +235,7 @@ def bulk(
     shell: PageShellDep,
     database: DatabaseDep,
     settings: SettingsDep,
-    token: SessionCookie = None,
-    csrf: Annotated[str, Form(max_length=500)] = "",
+    admin: ModeratorForm,
     action: Annotated[str, Form(max_length=10)] = "",
     ids: Ids = [],  # noqa: B006 (FastAPI copies defaults)
     page_ids: Ids = [],  # noqa: B006
@@ -261,9 +244,6 @@ def bulk(
     back: Annotated[str, Form(max_length=500)] = "state=pending",
 ) -> Response:
     """Approve, reject or delete the picked comments (or every one on the page); deleting asks first."""
-    admin = checked(database, token, csrf)
-    if admin is None:
-        return forbidden(shell)
     chosen = page_ids if all_on_page else ids
     picked = list(dict.fromkeys(i for i in chosen if 1 <= i <= MAX_ID))[:MAX_PICKED]
     if not picked:
