@@ -49,7 +49,6 @@ def message_for(settings: Settings, signer: Signer, digest: Digest) -> EmailMess
     message["Auto-Submitted"] = "auto-generated"
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message["Content-Language"] = lang
     if digest.kind == CONFIRM:
         message["Subject"] = Text("email-confirm-subject").in_language(lang)
         body = Text(
@@ -65,6 +64,7 @@ def message_for(settings: Settings, signer: Signer, digest: Digest) -> EmailMess
             "\n" + _item(page, item, lang) for item in digest.items
         )
     message.set_content(body + footer)
+    message["Content-Language"] = lang  # after set_content, which sets the Content-* headers anew
     return message
 
 

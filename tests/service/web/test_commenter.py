@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from comments_service.core import moderation
 from comments_service.core.models import Comment, Subscription
 from tests.service.helpers import post
 
@@ -137,3 +138,42 @@ def test_the_export_link_on_the_email_page_carries_the_same_token(make_client):
     href = re.search(r'href="(my-data/export\?token=[^"]+)"', page)
     assert href
     assert parse_qs(urlsplit(href.group(1)).query)["token"][0] == token
+
+
+def moderate(client: TestClient, comment_id: int, action: str) -> None:
+    with client.app.state.database.write() as session:
+        comment = session.get(Comment, comment_id)
+        assert comment is not None
+        moderation.apply(session, comment, action, "cli tester")
+
+
+def test_comments_a_moderator_hid_are_in_the_export_saying_so_and_erasing_erases_them(make_client):
+    client = make_client()
+    token = post(client, text="Deleted by a moderator.", email=ADDRESS).json()["token"]
+    hidden = post(client, text="Rejected by a moderator.", token=token).json()["comment"]["id"]
+    first = client.get("/api/me/comments", headers={"X-Comment-Token": token}).json()["comments"][0]["id"]
+    moderate(client, first, "delete")  # restorable: still holds my name, email and text
+    moderate(client, hidden, "reject")
+    exported = client.get("/api/me/comments", headers={"X-Comment-Token": token}).json()["comments"]
+    assert [(c["text"], c["state"], c["shown_on_site"]) for c in exported] == [
+        ("Deleted by a moderator.", "deleted", False),
+        ("Rejected by a moderator.", "rejected", False),
+    ]
+    assert exported[0]["why_not_shown"].startswith("A moderator deleted this comment: it is hidden")
+    spanish = client.get("/api/me/comments", params={"lang": "es"}, headers={"X-Comment-Token": token}).json()
+    assert spanish["comments"][0]["why_not_shown"].startswith("Un moderador borró este comentario")
+    assert client.delete("/api/me/comments", headers={"X-Comment-Token": token}).json() == {"deleted": 2}
+    assert stored(client) == []  # erased for good: nothing a moderator could restore
+
+
+def test_an_email_link_finds_and_erases_a_comment_a_moderator_deleted(make_client):
+    client = make_client()
+    comment_id = post(client, text="Set aside by a moderator.", email=ADDRESS).json()["comment"]["id"]
+    moderate(client, comment_id, "delete")
+    link = my_data_token(client, ADDRESS)
+    page = client.get("/api/my-data", params={"token": link})
+    assert "Set aside by a moderator." in page.text
+    assert "A moderator deleted this comment" in page.text
+    done = client.post("/api/my-data/delete", data={"token": link})
+    assert done.status_code == 200
+    assert stored(client) == []

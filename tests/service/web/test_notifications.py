@@ -10,9 +10,11 @@ sent by the outbox run that housekeeping repeats (`send_mail` here).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from email.message import EmailMessage
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -22,9 +24,10 @@ from sqlalchemy import func, select, update
 from comments_service.core import moderation
 from comments_service.core.models import Comment, Notification, OutboxMessage, Subscription
 from comments_service.infra.outbox import run_once
-from tests.harness import free_port
-from tests.service.helpers import post
+from tests.harness import THREADS, free_port
+from tests.service.helpers import form_token, post
 from tests.service.mailbox import Inbox
+from tests.service.web.test_admin import set_password, sign_in
 
 ADDRESS = "Reader.One@Example.ORG"
 SITE = "https://massage.example"
@@ -60,6 +63,13 @@ def subscribed(client: TestClient, text: str = "Does this help with sciatica?", 
     assert response.status_code == 202, response.text
     assert response.json()["emails"] == "confirm"
     return int(response.json()["comment"]["id"])
+
+
+def link_language(message: EmailMessage, path: str) -> str:
+    """The `lang` the message's link to `path` names: the page the email opens speaks it."""
+    found = re.search(rf"{re.escape(SITE)}/api/{path}\?\S+", message.get_content())
+    assert found
+    return parse_qs(urlsplit(found.group(0)).query)["lang"][0]
 
 
 def link(message: EmailMessage, path: str) -> tuple[str, str]:
@@ -330,3 +340,126 @@ def test_a_message_is_given_up_after_the_last_attempt(mail_client, smtp, caplog)
     assert "gave up emailing a commenter after 2 attempts" in caplog.text
     with client.app.state.database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+# -- Every way of approving tells, and each email speaks its page's language ----------------
+
+SPANISH = "es/articles/first"
+
+
+@pytest.fixture
+def pages_file(tmp_path: Path) -> Path:
+    """The test site's pages and a Spanish page with its own thread (es/...)."""
+    path = tmp_path / "comments-pages.json"
+    threads = {**THREADS, SPANISH: {"url": "/es/blog/first/", "title": "Primer artículo"}}
+    path.write_text(json.dumps({"generated": "2026-11-26T00:00:00+00:00", "threads": threads}))
+    return path
+
+
+def test_bulk_approve_in_admin_tells_every_subscriber(mail_client, smtp):
+    inbox, _ = smtp
+    client = mail_client()
+    first = subscribed(client, "First question.")
+    confirm(client, inbox.messages[0][1])
+    second = subscribed(client, "Second question.", thread="articles/second")
+    set_password(client)
+    csrf = sign_in(client)
+    response = client.post(
+        "/admin/bulk",
+        data={"csrf": csrf, "action": "approve", "ids": [first, second], "back": "state=pending"},
+    )
+    assert "2 comments approved." in response.text
+    send_mail(client)
+    news = [message for _, message in inbox.messages[1:]]
+    assert sorted(message["Subject"] for message in news) == [
+        "News about your comment on “First article”",
+        "News about your comment on “Second article”",
+    ]
+    assert all("Your comment was approved" in message.get_content() for message in news)
+
+
+def confirmed_on(
+    client: TestClient, inbox: Inbox, thread: str, **headers: str
+) -> tuple[int, EmailMessage, str]:
+    """A comment on `thread` whose author asked for emails and confirmed; its confirmation."""
+    response = client.post(
+        "/api/comments",
+        json={
+            "thread": thread,
+            "name": "Ana",
+            "text": "¿Sirve para la ciática?",
+            "email": ADDRESS,
+            "notify": True,
+            "form_token": form_token(client, thread),
+        },
+        headers=headers,
+    )
+    assert response.status_code == 202, response.text
+    message = inbox.messages[-1][1]
+    path, token = link(message, "notifications/confirm")
+    lang = link_language(message, "notifications/confirm")
+    page = client.get(path, params={"token": token, "lang": lang}, headers=headers)
+    assert page.status_code == 200
+    done = client.post(f"{path}?lang={lang}", data={"token": token}, headers=headers)
+    assert done.status_code == 200
+    return int(response.json()["comment"]["id"]), message, page.text + done.text
+
+
+def test_a_spanish_pages_commenter_gets_every_email_and_page_in_spanish(mail_client, smtp):
+    inbox, _ = smtp
+    client = mail_client()
+    # The browser says English: the page's language decides, never Accept-Language.
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    comment_id, confirmation, pages = confirmed_on(client, inbox, SPANISH, **english_browser)
+    assert confirmation["Subject"] == "Confirme, por favor: correos sobre su comentario"
+    assert confirmation["Content-Language"] == "es"
+    body = confirmation.get_content()
+    assert "Alguien, probablemente usted, pidió recibir un correo" in body
+    assert "Dejar de recibir todos nuestros correos (un clic)" in body
+    assert "Someone" not in body
+    assert "Stop all emails" not in body
+    assert confirmation["List-Unsubscribe"].endswith("&lang=es>")
+    assert '<html lang="es">' in pages
+    assert "¿Confirmar los correos sobre sus comentarios?" in pages
+    assert "Correos confirmados" in pages
+    moderate(client, comment_id, "approve")
+    reply = post(client, text="A mí me ayudó.", thread=SPANISH, name="Luz", parent=comment_id)
+    moderate(client, reply.json()["comment"]["id"], "approve")
+    send_mail(client)
+    digest = inbox.messages[-1][1]
+    assert digest["Subject"] == "Novedades sobre su comentario en «Primer artículo»"
+    text = digest.get_content()
+    assert "Novedades sobre sus comentarios en «Primer artículo»:" in text
+    assert "Su comentario fue aprobado y ya está en la página:" in text
+    assert "Alguien respondió a su comentario (sus palabras, citadas abajo):" in text
+    assert f"{SITE}/es/blog/first/#comment-{comment_id}" in text
+    assert "| A mí me ayudó." in text
+    assert "News about" not in text
+    assert "approved" not in text
+    path, token = link(digest, "my-data")
+    mine = client.get(path, params={"token": token, "lang": "es"}, headers=english_browser).text
+    assert "Sus comentarios y datos" in mine
+    assert "Borrar mis comentarios y mi dirección de correo" in mine
+    assert link_language(digest, "my-data") == "es"
+    path, token = link(digest, "notifications/unsubscribe")
+    assert "No más correos" in client.post(path, params={"token": token, "lang": "es"}).text
+
+
+def test_an_english_pages_commenter_gets_every_email_in_english(mail_client, smtp):
+    inbox, _ = smtp
+    client = mail_client()
+    spanish_browser = {"Accept-Language": "es-MX,es;q=0.9"}
+    comment_id, confirmation, pages = confirmed_on(client, inbox, "articles/first", **spanish_browser)
+    assert confirmation["Subject"] == "Please confirm: emails about your comment"
+    assert confirmation["Content-Language"] == "en"
+    assert "Someone, probably you, asked" in confirmation.get_content()
+    assert '<html lang="en">' in pages
+    assert "Emails confirmed" in pages
+    moderate(client, comment_id, "approve")
+    send_mail(client)
+    digest = inbox.messages[-1][1]
+    assert digest["Subject"] == "News about your comment on “First article”"
+    text = digest.get_content()
+    assert "Your comment was approved and is now on the page:" in text
+    assert "Novedades" not in text
+    assert "Su comentario" not in text

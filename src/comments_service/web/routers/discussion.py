@@ -235,14 +235,19 @@ def submit_form(
         form.errors = _errors(error.errors(), where.language)
         return _show(where, form, status=422)
     except Refused as refused:
-        form.errors = {_visible(refused.field): refused.said_in(where.language)}
-        response = _show(where, form, status=status_of(refused))
-        if refused.retry_after:
-            response.headers["Retry-After"] = str(refused.retry_after)
-        return response
+        return _refused(where, form, refused)
     emails = "&emails=confirm" if posted.subscribed else ""
     target = f"discussion?thread={quote(thread, safe='')}&posted={posted.status}{emails}#comments"
     return _remember_author(RedirectResponse(target, status_code=303), settings, posted.token)
+
+
+def _refused(where: DiscussionPage, form: FormState, refused: Refused) -> HTMLResponse:
+    """The form again, the rules' refusal next to its field (Retry-After when it says when)."""
+    form.errors = {_visible(refused.field): refused.said_in(where.language)}
+    response = _show(where, form, status=status_of(refused))
+    if refused.retry_after:
+        response.headers["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def _remember_author(response: Response, settings: Settings, token: str) -> Response:
