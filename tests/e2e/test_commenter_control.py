@@ -185,7 +185,7 @@ def test_opting_in_from_the_widget_then_confirming_from_the_email(
     expect(page.get_by_role("heading", name="Your comments and data")).to_be_visible()
     every_state_passes_axe(page, f"the my-data page, {scheme}", f"my-data-{scheme}")
 
-    page.goto(link_in(message, "notifications/confirm")[:-4] + "AAAA")
+    page.goto(link_in(message, "notifications/confirm").replace("token=", "token=AAAA"))
     expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
     every_state_passes_axe(page, f"the page for a forged link, {scheme}")
 
@@ -267,3 +267,59 @@ def test_the_plain_page_with_errors_the_authors_comment_and_their_data_passes_ax
     every_state_passes_axe(page, f"the no-JavaScript my-data page, {scheme}")
     page.get_by_role("button", name="Delete my comments and email address").click()
     expect(page.get_by_role("heading", name="Deleted")).to_be_visible()
+
+
+SPANISH_ARTICLE = "/es/blog/medical-massage-in-san-diego/"
+
+
+@pytest.mark.parametrize(("scheme", "palette"), SCHEMES)
+def test_on_a_spanish_page_the_counter_every_error_and_the_opt_in_are_in_spanish(
+    new_visitor: Visitor, mail_stack: Stack, mail: tuple[Inbox, int], scheme: str, palette: str
+) -> None:
+    inbox, _ = mail
+    page = new_visitor(base_url=mail_stack.base_url, color_scheme=scheme)
+    page.goto(SPANISH_ARTICLE)
+    wait_for_thread(page)
+    form = page.locator(".sdm-form")
+    text, counter = form.get_by_role("textbox", name="Comentario"), page.locator("#sdm-counter")
+    live = page.locator(".sdm-form .sdm-sr[aria-live=polite]")
+    text.fill("Hola.")
+    expect(counter).to_have_text("5 de 5,000 caracteres")
+    text.fill("x" * 4_700)
+    expect(live).to_have_text("Quedan 300 caracteres.")
+    text.fill("x" * 5_120)
+    expect(live).to_have_text("Su comentario tiene 120 caracteres de más. Acórtelo, por favor.")
+    box = page.get_by_label("Enviarme un correo cuando aprueben mi comentario o alguien responda")
+    expect(box).to_be_hidden()  # no address yet
+    page.locator("#sdm-email").fill("no es un correo")
+    expect(box).to_be_visible()
+    form.get_by_role("button", name="Publicar comentario").click()  # three problems: all at once
+    expect(page.locator("#sdm-err-name")).to_have_text("Escriba su nombre.")
+    expect(page.locator("#sdm-err-email")).to_have_text(
+        "Revise su correo electrónico: debe tener la forma nombre@example.org."
+    )
+    expect(page.locator("#sdm-err-text")).to_have_text(
+        "Acorte su comentario a 5,000 caracteres o menos (ahora tiene 5,120)."
+    )
+    expect(page.locator("#sdm-name")).to_be_focused()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", palette)
+    every_state_passes_axe(page, f"the Spanish widget with three errors, {scheme}", f"es-errors-{scheme}")
+
+    address = f"{unique('lector')}@example.org"
+    form.get_by_label("Nombre").fill("Ana")
+    page.locator("#sdm-email").fill(address)
+    box.check()
+    text.fill(f"Avíseme cuando alguien responda. {unique('es-notify')}")
+    page.wait_for_timeout(MIN_SUBMIT_SECONDS * 1000)
+    form.get_by_role("button", name="Publicar comentario").click()
+    expect(page.locator(".sdm-comments > .sdm-status")).to_contain_text(
+        "abra el enlace del correo que le enviamos"
+    )
+    message = message_to(inbox, address, "Confirme, por favor")
+    assert "Alguien, probablemente usted" in message.get_content()
+    page.goto(link_in(message, "notifications/confirm"))
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", name="¿Confirmar los correos sobre sus comentarios?")).to_be_visible()
+    every_state_passes_axe(page, f"the Spanish confirmation page, {scheme}", f"es-confirm-{scheme}")
+    page.get_by_role("button", name="Confirmar").click()
+    expect(page.get_by_role("heading", name="Correos confirmados")).to_be_visible()

@@ -9,7 +9,7 @@
   var KEY = "sdm-comment-token", NOW = function () { return Date.now(); };
   var LANG = document.documentElement.lang || "en", W = {};
   var rel = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(LANG, { numeric: "auto" }) : null;
-  function fill(text, n, max) { return text.replace(\"{n}\", n.toLocaleString(LANG)).replace(\"{max}\", max && max.toLocaleString(LANG)); }
+  function fill(text, n, max) { return text.replace("{n}", n.toLocaleString(W.locale)).replace("{max}", max && max.toLocaleString(W.locale)); }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
