@@ -172,7 +172,8 @@ def _tidy_placeholders(session: Session, comment_id: int | None) -> None:
     """Walk up from a removed reply, dropping placeholders that no longer hold replies."""
     while comment_id is not None:
         parent = _locked(session, comment_id)
-        if parent is None or parent.state is not State.DELETED or _reply_count(session, parent.id):
+        # Only an erased placeholder goes: a moderator's delete stays restorable (soft_delete).
+        if parent is None or not is_erased(parent) or _reply_count(session, parent.id):
             return
         comment_id = parent.parent_id
         session.delete(parent)
