@@ -13,7 +13,7 @@ import asyncio
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import Cookie, Depends, FastAPI, Form, Path, Request
+from fastapi import BackgroundTasks, Cookie, Depends, FastAPI, Form, Path, Request
 from fastapi.responses import HTMLResponse
 
 from ..core import auth
@@ -21,6 +21,8 @@ from ..core.comment_input import MAX_ID
 from ..core.models import AdminSession
 from ..core.tokens import Signer
 from ..infra.database import Database
+from ..infra.outbox import run_once
+from ..infra.settings import Settings
 from .dependencies import DatabaseDep
 from .html_pages import admin_page
 from .page_shell import PageShell
@@ -132,3 +134,12 @@ def back_to(back: str, **notice: str | int) -> str:
     """The list a form came from (only its known parameters), with a notice added."""
     kept = [(key, value) for key, value in parse_qsl(back) if key in LIST_PARAMETERS]
     return "/admin?" + urlencode(kept + [(key, str(value)) for key, value in notice.items()])
+
+
+def tell_commenters(
+    background: BackgroundTasks, database: Database, settings: Settings, signer: Signer, action: str
+) -> None:
+    """An approval may be news for commenters who asked: the outbox runs after the response
+    (housekeeping's next round would send it too, within `outbox_interval_seconds`)."""
+    if action == "approve":
+        background.add_task(run_once, database, settings, signer)

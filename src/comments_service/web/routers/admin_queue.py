@@ -12,7 +12,7 @@ import math
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query
+from fastapi import APIRouter, BackgroundTasks, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from ..admin_common import (
     back_to,
     message,
     missing,
+    tell_commenters,
 )
 from ..admin_views import comment_view, when
 from ..dependencies import DatabaseDep, PageShellDep, ProxyNoticeDep, SettingsDep, SignerDep
@@ -218,6 +219,9 @@ def act(
     action: str,
     shell: PageShellDep,
     database: DatabaseDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+    background: BackgroundTasks,
     admin: ModeratorForm,
     back: Annotated[str, Form(max_length=500)] = "state=pending",
     to: Annotated[str, Form(max_length=10)] = "list",
@@ -225,6 +229,7 @@ def act(
     error = apply_one(database, comment_id, action, audit.session_actor(admin))
     if error:
         return message(shell, 409, "Not done", error, "Back to the queue")
+    tell_commenters(background, database, settings, signer, action)
     if to == "comment":
         return RedirectResponse(f"/admin/comments/{comment_id}?done={action}", status_code=303)
     return RedirectResponse(back_to(back, done=action, n=1), status_code=303)
@@ -235,6 +240,8 @@ def bulk(
     shell: PageShellDep,
     database: DatabaseDep,
     settings: SettingsDep,
+    signer: SignerDep,
+    background: BackgroundTasks,
     admin: ModeratorForm,
     action: Annotated[str, Form(max_length=10)] = "",
     ids: Ids = [],  # noqa: B006 (FastAPI copies defaults)
@@ -266,5 +273,6 @@ def bulk(
             tally = queue.moderate_many(session, picked, action, audit.session_actor(admin))
     except NotAllowed as error:
         return message(shell, 400, "Not done", f"Not allowed: {error}.", "Back to the list", back_to(back))
+    tell_commenters(background, database, settings, signer, action)
     counts = {"n": len(tally.changed), "same": len(tally.unchanged), "refused": len(tally.refused)}
     return RedirectResponse(back_to(back, done=action, **counts), status_code=303)
