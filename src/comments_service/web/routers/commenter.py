@@ -7,6 +7,10 @@ changes nothing. The unsubscribe POST also answers RFC 8058's one-click request
 address is all it takes, and all it accepts. A browser proves itself by its edit
 token instead: the X-Comment-Token header (the widget) or the no-JavaScript page's
 cookie, whose writes must come from this site (Origin or Referer).
+
+Every page is in the language its link names (`lang`, en or es): an email's links carry
+the language of the page the comment is on, the no-JavaScript page's link its own. A
+link without one gets English; the browser's Accept-Language is never asked.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from .discussion import AUTHOR_COOKIE
 
 router = APIRouter(prefix="/api")
 
-# What each page says: the catalogue's "<key>-title" and "<key>" (core/messages.py).
+# What each page says: the catalogue's "<key>-title" and "<key>" (core/messages.py),
+# in the language the link names.
 PageLanguage = Annotated[str | None, Query(alias="lang", max_length=5)]
 
 
