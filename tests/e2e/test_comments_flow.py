@@ -40,7 +40,7 @@ def open_article(page: Page) -> None:
 def post_through_form(page: Page, name: str, text: str) -> None:
     form = page.locator(".sdm-form")
     form.get_by_label("Name").fill(name)
-    form.get_by_label("Comment").fill(text)
+    form.get_by_role("textbox", name="Comment").fill(text)
     form.get_by_role("button", name="Post comment").click()
     expect(page.locator(".sdm-status")).to_contain_text("awaiting moderation")
 
@@ -56,7 +56,7 @@ def test_a_discussion_from_first_post_to_deleted_comment(new_visitor: Visitor, s
     expect(author.get_by_role("heading", name="Comments", exact=True)).to_be_visible()
     form = author.get_by_role("form", name="Leave a comment")
     for label in ("Name", "Email", "Comment"):
-        expect(form.get_by_label(label)).to_be_editable()
+        expect(form.get_by_role("textbox", name=label)).to_be_editable()
 
     # They post: a polite live region says it waits, and their comment is marked so.
     post_through_form(author, "Avery", first_text)
@@ -144,7 +144,7 @@ def test_a_missing_name_is_reported_on_its_field_and_the_text_is_kept(new_visito
     errors = [page.locator(f"#{ref}.sdm-error") for ref in described_by]
     shown = [error for error in errors if error.count() and error.is_visible()]
     assert len(shown) == 1, f"aria-describedby={described_by} should point at one visible error"
-    expect(shown[0]).to_have_text("Please enter a name.")
+    expect(shown[0]).to_have_text("Please enter your name.")
     expect(page.locator("#sdm-text")).to_have_value("My comment, typed before I forgot my name.")
 
 
@@ -154,7 +154,7 @@ def test_a_refusal_from_the_service_is_shown_next_to_the_comment_field(new_visit
     links = " ".join(f"[link {n}](https://example.org/{n})" for n in range(4))
     form = page.locator(".sdm-form")
     form.get_by_label("Name").fill("Casey")
-    form.get_by_label("Comment").fill(f"Too many links: {links} {unique('links')}")
+    form.get_by_role("textbox", name="Comment").fill(f"Too many links: {links} {unique('links')}")
     page.get_by_role("button", name="Post comment").click()
 
     text = page.locator("#sdm-text")

@@ -59,7 +59,7 @@ def test_the_comments_widget_loads_and_posts_under_the_policy(new_visitor: Visit
     shown_at = time.monotonic()
     form = page.locator(".sdm-form")
     form.get_by_label("Name").fill("Robin")
-    form.get_by_label("Comment").fill(f"Posted under the policy. {unique('csp')}")
+    form.get_by_role("textbox", name="Comment").fill(f"Posted under the policy. {unique('csp')}")
     time.sleep(max(0.0, MIN_SUBMIT_SECONDS + 0.2 - (time.monotonic() - shown_at)))
     form.get_by_role("button", name="Post comment").click()
     expect(page.locator(".sdm-status")).to_contain_text("awaiting moderation")

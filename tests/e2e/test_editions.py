@@ -123,19 +123,20 @@ def test_a_comment_on_a_spanish_page_is_posted_and_answered_in_spanish(new_visit
     wait_for_thread(page)
     form = page.locator(".sdm-form")
     submit = form.get_by_role("button", name="Publicar comentario")
-    # The widget's own check, in Spanish.
-    form.get_by_label("Comentario").fill("Una pregunta sin nombre.")
+    # The service's field check, in Spanish.
+    comment = form.get_by_role("textbox", name="Comentario")
+    comment.fill("Una pregunta sin nombre.")
     submit.click()
-    expect(page.locator("#sdm-err-name")).to_have_text("Escriba un nombre.")
+    expect(page.locator("#sdm-err-name")).to_have_text("Escriba su nombre.")
     # The service's refusal, in Spanish.
     links = " ".join(f"[enlace {n}](https://example.org/{n})" for n in range(4))
     form.get_by_label("Nombre").fill("Ana")
-    form.get_by_label("Comentario").fill(f"Demasiados enlaces: {links} {unique('es-links')}")
+    comment.fill(f"Demasiados enlaces: {links} {unique('es-links')}")
     submit.click()
     expect(page.locator("#sdm-err-text")).to_have_text("Use como máximo 3 enlaces en un comentario.")
     # A comment that goes through: the status, the badge and the time, in Spanish.
     text = f"¿Sirve el masaje para el dolor de espalda? {unique('es-post')}"
-    form.get_by_label("Comentario").fill(text)
+    comment.fill(text)
     submit.click()
     expect(page.locator(".sdm-status")).to_have_text("¡Gracias! Su comentario está esperando moderación.")
     mine = page.locator("article.sdm-comment", has_text=text)

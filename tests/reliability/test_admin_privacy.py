@@ -16,8 +16,18 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from comments_service.core.tokens import Signer
 from tests.harness import write_pages
-from tests.reliability.service import Service, cli, comment, environment, form_token, fresh_minute, serving
+from tests.reliability.service import (
+    SECRET,
+    Service,
+    cli,
+    comment,
+    environment,
+    form_token,
+    fresh_minute,
+    serving,
+)
 
 pytestmark = pytest.mark.xdist_group("admin_privacy")  # one worker starts the two servers once
 EMAIL = "Ann.Tester+Spam@Mail.Private-Clinic.NET"
@@ -81,6 +91,33 @@ def _forms_of(email: str) -> set[str]:
     return {form.lower() for form in forms | hashes} | forms
 
 
+def _commenter_pages(
+    client: httpx.Client, base: str, bodies: list[tuple[str, str]], other_browser: str
+) -> None:
+    """The commenters' own pages, as anyone but the address's owner gets them: the links'
+    pages (a valid token says nothing of the address), and refusals without one."""
+    signer = Signer(SECRET)
+    key = signer.email_key(EMAIL)
+    pages = {
+        "confirm page": (f"{base}/api/notifications/confirm", {"token": signer.email_token("confirm", key)}),
+        "unsubscribe page": (
+            f"{base}/api/notifications/unsubscribe",
+            {"token": signer.email_token("unsubscribe", key)},
+        ),
+        "my-data, forged link": (f"{base}/api/my-data", {"token": "forged"}),
+        "my-data, no one": (f"{base}/api/my-data", {}),
+    }
+    for label, (url, params) in pages.items():
+        response = client.get(url, params=params)
+        bodies.append((label, " ".join(f"{k}: {v}" for k, v in response.headers.items()) + response.text))
+    for label, headers in {
+        "me, no token": {},
+        "me, another browser": {"X-Comment-Token": other_browser},
+    }.items():
+        response = client.get(f"{base}/api/me/comments", headers=headers)
+        bodies.append((label, response.text))
+
+
 def test_no_public_response_reveals_a_commenters_email(proxied: Service) -> None:
     bodies: list[tuple[str, str]] = []
     addresses = iter(f"192.0.2.{n}" for n in range(1, 200))  # one rate-limit key per post
@@ -129,6 +166,8 @@ def test_no_public_response_reveals_a_commenters_email(proxied: Service) -> None
         keep("counts", client.get(f"{base}/api/counts", params={"thread": THREAD}))
         keep("no-JS page", client.get(f"{base}/api/discussion", params={"thread": THREAD}))
         keep("form token", client.get(f"{base}/api/form-token", params={"thread": THREAD}))
+        stranger = _post(client, proxied, "No address given.", next(addresses)).json()["token"]
+        _commenter_pages(client, base, bodies, other_browser=stranger)
 
     assert "Edited, still no email." in dict(bodies)["feed"]  # the scenario really published
     secrets = _forms_of(EMAIL)

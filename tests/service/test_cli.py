@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from fastapi.testclient import TestClient
 from comments_service import cli
 from comments_service.core.models import Comment
 from comments_service.infra.database import make_engine
+from comments_service.infra.outbox import run_once
 from comments_service.infra.schema_upgrade import migrate
 from tests.harness import THREADS
 from tests.service.helpers import post
@@ -417,3 +419,23 @@ def test_export_into_a_missing_folder_exits_1_with_a_message(run, tmp_path):
     code, _, err = run("feedback", "export", str(tmp_path / "no" / "such" / "f.csv"))
     assert code == 1
     assert "comments feedback:" in err
+
+
+def test_approve_all_pending_tells_each_commenter_who_asked(make_client, smtp, run):
+    """The CLI approves through core/moderation, so the running service's outbox emails them."""
+    inbox, port = smtp
+    client = make_client(smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False)
+    asked = post(client, text="Tell me when it is up.", email="ann@example.org", notify=True).json()
+    confirmation = inbox.messages[0][1].get_content()
+    token = re.search(r"notifications/confirm\?token=([^&\s]+)", confirmation)
+    assert token
+    client.post("/api/notifications/confirm", data={"token": token.group(1)})
+    held(client, "No emails for me.")
+    code, out, _ = run("approve", "--all-pending")
+    assert (code, out.splitlines()[-1]) == (0, "2 comments approved.")
+    state = client.app.state
+    run_once(state.database, state.settings, state.signer)
+    assert len(inbox.messages) == 2
+    recipients, news = inbox.messages[1]
+    assert recipients == ["ann@example.org"]
+    assert f"#comment-{asked['comment']['id']}" in news.get_content()

@@ -49,5 +49,8 @@ def test_the_built_widget_form_carries_the_limits(built_site: Path) -> None:
     fields = {element.attrs.get("name"): element.attrs for element in form.iter("input", "textarea")}
     assert fields["name"]["maxlength"] == str(NAME_MAX_LENGTH)
     assert fields["email"]["maxlength"] == str(EMAIL_MAX_LENGTH)
-    assert fields["text"]["maxlength"] == str(TEXT_MAX_LENGTH)
-    assert f"At most {SERVICE_LIMITS['max_links']} links." in " ".join(form.text().split())
+    # The comment is counted, not cut: no maxlength, the limit for the widget's counter.
+    assert "maxlength" not in fields["text"]
+    assert fields["text"]["data-max-length"] == str(TEXT_MAX_LENGTH)
+    limits = f"At most {SERVICE_LIMITS['max_links']} links and {TEXT_MAX_LENGTH:,} characters."
+    assert limits in " ".join(form.text().split())

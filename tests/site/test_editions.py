@@ -336,9 +336,10 @@ def test_each_editions_comment_form_and_widget_words_are_in_its_language(
     assert json.loads(section.attrs["data-words"]) == words["widget"]
     assert next(section.iter("h2")).text() == words["heading"]
     labels = [" ".join(label.text().split()) for label in section.iter("label")]
-    assert labels[:3] == [
+    assert labels[:4] == [
         f"{words['name']} {words['required']}",
         f"{words['email']} {words['optional']}",
+        words["notify"],
         f"{words['comment']} {words['required']}",
     ]
     assert next(b for b in section.iter("button") if b.attrs.get("type") == "submit").text() == words["post"]

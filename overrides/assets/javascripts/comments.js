@@ -3,11 +3,13 @@
    comment bodies; names and everything else are set as text. Its words are the page's
    language's (data-words, from data/strings.yml), times too ("hace 5 minutos"); the
    service answers in it too, knowing it by the thread (es/...) or, for an edit or a
-   delete, by the ?lang= the widget adds. */
+   delete, by the ?lang= the widget adds. Field errors come from the service, every one
+   at once, in its words (core/field_messages.py). */
 (function () {
   var KEY = "sdm-comment-token", NOW = function () { return Date.now(); };
   var LANG = document.documentElement.lang || "en", W = {};
   var rel = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(LANG, { numeric: "auto" }) : null;
+  function fill(text, n, max) { return text.replace("{n}", n.toLocaleString(W.locale)).replace("{max}", max && max.toLocaleString(W.locale)); }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -39,6 +41,9 @@
     var list = root.querySelector(".sdm-thread"), form = root.querySelector(".sdm-form"), home = form.parentNode;
     var status = root.querySelector(".sdm-status"), parent = form.querySelector("[name=parent]");
     var replying = form.querySelector(".sdm-replying"), formToken = null, tokenAt = 0, byId = {};
+    var f = form.elements, area = f.text, max = +area.dataset.maxLength, counter = form.querySelector(".sdm-counter");
+    var live = form.querySelector(".sdm-sr"), said = "", quiet, offered = false;
+    var notify = form.querySelector(".sdm-notify"), mine = root.querySelector(".sdm-mine");
 
     function call(method, path, body) {
       var headers = { Accept: "application/json" }, t = token();
@@ -49,7 +54,7 @@
       return fetch(api + path, { method: method, headers: headers, body: body && JSON.stringify(body) })
         .then(function (r) {
           return (r.status == 204 ? Promise.resolve({}) : r.json()).then(function (data) {
-            if (!r.ok) throw { status: r.status, field: data.field, detail: data.detail, retry: +r.headers.get("Retry-After") };
+            if (!r.ok) throw { status: r.status, field: data.field, detail: data.detail, errors: data.errors };
             return data;
           });
         });
@@ -112,19 +117,32 @@
     }
 
     function fieldError(name, text) {
-      var input = form.elements[name], note = form.querySelector("#sdm-err-" + name);
+      var input = f[name], note = form.querySelector("#sdm-err-" + name);
       if (!input || !note) return false;
       note.textContent = text || ""; note.hidden = !text;
       input.setAttribute("aria-invalid", text ? "true" : "false");
-      if (text) input.focus();
       return true;
     }
-    function clearErrors() { ["name", "email", "text"].forEach(function (n) { fieldError(n, ""); }); }
+    function clearErrors() { ["name", "email", "notify", "text"].forEach(function (n) { fieldError(n, ""); }); }
     function getFormToken() {
       // A form token is good for this page and a few comments: each comment gets a fresh one.
-      if (!formToken) formToken = call("GET", "form-token?thread=" + encodeURIComponent(thread)).then(function (d) { tokenAt = NOW(); return d; });
+      if (!formToken) formToken = call("GET", "form-token?thread=" + encodeURIComponent(thread)).then(function (d) { tokenAt = NOW(); offered = d.notify; offer(); return d; });
       return formToken;
     }
+    // The email checkbox: only where the service sends email, and only with an address.
+    function offer() { notify.hidden = !(offered && f.email.value.trim()); if (notify.hidden) f.notify.checked = false; }
+    // The counter shows every change; the screen reader hears it only in the last tenth, once typing pauses.
+    function count() {
+      var left = max - [...area.value].length;
+      counter.textContent = fill(W.count, max - left, max);
+      counter.classList.toggle("sdm-over", left < 0);
+      clearTimeout(quiet);
+      quiet = setTimeout(function () {
+        var text = left < 0 ? fill(W.over, -left) : left <= max / 10 ? fill(W.left, left) : "";
+        if (text != said) live.textContent = said = text;
+      }, 1500);
+    }
+    function showMine() { mine.hidden = !token(); }
     function moveForm(slot, name) {
       slot.appendChild(form);
       replying.hidden = !name;
@@ -138,31 +156,34 @@
     }
 
     form.addEventListener("focusin", getFormToken);
+    f.email.addEventListener("input", offer);
+    area.addEventListener("input", count);
     form.querySelector(".sdm-cancel").addEventListener("click", resetForm);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearErrors();
-      var f = form.elements, submit = form.querySelector("[type=submit]");
-      if (!f.name.value.trim()) return fieldError("name", W.need_name);
-      if (!f.text.value.trim()) return fieldError("text", W.need_text);
+      var submit = form.querySelector("[type=submit]");
       submit.disabled = true;
       getFormToken().then(function (d) {
         var wait = d.min_seconds * 1000 - (NOW() - tokenAt);
         return new Promise(function (ok) { setTimeout(ok, Math.max(0, wait)); }).then(function () {
           return call("POST", "comments", {
             thread: thread, parent: parent.value ? +parent.value : null, name: f.name.value,
-            email: f.email.value || null, text: f.text.value, website: f.website.value, form_token: d.token
+            email: f.email.value || null, text: f.text.value, website: f.website.value, form_token: d.token,
+            notify: f.notify.checked
           });
         });
       }).then(function (data) {
         formToken = null;
         try { localStorage.setItem(KEY, data.token); } catch (e) { /* private mode: edits unavailable */ }
-        f.text.value = ""; resetForm();
-        say(data.status == "approved" ? W.posted : W.pending);
+        f.text.value = ""; count(); resetForm(); showMine();
+        say((data.status == "approved" ? W.posted : W.pending) + (data.emails ? " " + W.confirm : ""));
         return load().then(function () { focus(data.comment.id); });
       }).catch(function (e) {
         if (e.status == 422 && /form/.test(e.field || "")) formToken = null;
-        if (!fieldError(e.field, e.detail)) say(e.detail || W.not_sent);
+        // Every field's problem at once; focus goes to the first.
+        var shown = (e.errors || [{ field: e.field, message: e.detail }]).filter(function (x) { return fieldError(x.field, x.message); });
+        shown.length ? f[shown[0].field].focus() : say(e.detail || W.not_sent);
       }).then(function () { submit.disabled = false; });
     });
 
@@ -188,7 +209,21 @@
       }
     });
 
-    form.hidden = false;
+    mine.addEventListener("click", function (event) {
+      var b = event.target.closest("[data-mine]");
+      if (!b) return;
+      if (b.dataset.mine == "export") call("GET", "me/comments").then(function (data) {
+        var a = el("a");
+        a.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+        a.download = "my-comments.json"; a.click();
+      }, function (e) { say(e.detail); });
+      else if (confirm(W.erase)) call("DELETE", "me/comments").then(function () {
+        try { localStorage.removeItem(KEY); } catch (e) { /* nothing kept */ }
+        showMine(); say(W.erased); return load();
+      }, function (e) { say(e.detail); });
+    });
+
+    form.hidden = false; showMine(); count();
     load().catch(function () {
       list.textContent = "";
       list.appendChild(el("p", "sdm-empty", W.not_loaded));

@@ -29,7 +29,7 @@ BLOCKED_MESSAGE = Text("blocked")
 
 
 def email_key(signer: Signer, email: str) -> str:
-    return signer.client_key("email:" + email.strip().casefold())
+    return signer.email_key(email)
 
 
 def check_not_blocked(session: Session, client: str | None, email_hash: str | None) -> None:

@@ -12,7 +12,16 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
 
 # Noncharacters: U+FDD0..U+FDEF and the last two code points of every plane.
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
@@ -94,6 +103,19 @@ class NewComment(Strict):
     form_token: Annotated[str, Field(min_length=1, max_length=500)] = Field(
         description="From GET /api/form-token, when the form was shown."
     )
+    notify: StrictBool = Field(
+        False,
+        description="Email me when this comment is approved or someone replies (needs `email`; "
+        "nothing is sent until the address is confirmed by the link we email).",
+    )
+
+    @field_validator("notify")
+    @classmethod
+    def _needs_email(cls, value: bool, info: ValidationInfo) -> bool:
+        # Only when the email itself was valid and empty: a wrong address is said once, at its field.
+        if value and "email" in info.data and info.data["email"] is None:
+            raise ValueError("needs-email")
+        return value
 
 
 class CommentEdit(Strict):

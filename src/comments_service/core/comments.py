@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from . import authors, moderation
+from . import authors, moderation, notifications
 from .comment_input import CommentEdit, NewComment
 from .errors import NotFound, Reason, Refused
 from .messages import Text
@@ -103,7 +103,10 @@ def create(
         new_id = session.connection().execute(_COMMENT_INSERT, values).scalar_one()
     except IntegrityError as error:
         raise _conflict(error) from error
-    return Comment(id=new_id, **values)
+    comment = Comment(id=new_id, **values)
+    if state is State.APPROVED:
+        notifications.on_published(session, comment, by_moderator=False)
+    return comment
 
 
 def _first_state(session: Session, policy: Policy, token_hash: str) -> State:

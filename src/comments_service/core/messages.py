@@ -140,6 +140,51 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "es": "contiene caracteres que no se pueden guardar (caracteres de control o no caracteres)",
     },
     "not-an-email": {"en": "is not an email address", "es": "no es una dirección de correo electrónico"},
+    "needs-email": {"en": "needs an email address", "es": "necesita una dirección de correo electrónico"},
+    # What a person's own fields say (core/field_messages.py): whole sentences, no field names.
+    "name-missing": {"en": "Please enter your name.", "es": "Escriba su nombre."},
+    "name-too-long": {
+        "en": "Please shorten your name to {max} characters or fewer.",
+        "es": "Acorte su nombre a {max} caracteres o menos.",
+    },
+    "name-bad-characters": {
+        "en": "Your name contains characters we cannot store. Please retype it.",
+        "es": "Su nombre tiene caracteres que no podemos guardar. Escríbalo de nuevo.",
+    },
+    "email-too-long": {
+        "en": "Please use an email address of {max} characters or fewer.",
+        "es": "Use una dirección de correo electrónico de {max} caracteres o menos.",
+    },
+    "email-not-email": {
+        "en": "Please check your email address: it should look like name@example.org.",
+        "es": "Revise su correo electrónico: debe tener la forma nombre@example.org.",
+    },
+    "email-bad-characters": {
+        "en": "Your email address contains characters we cannot store. Please retype it.",
+        "es": "Su correo electrónico tiene caracteres que no podemos guardar. Escríbalo de nuevo.",
+    },
+    "text-missing": {"en": "Please write a comment.", "es": "Escriba un comentario."},
+    "text-too-long": {
+        "en": "Please shorten your comment to {max} characters or fewer (it has {length}).",
+        "es": "Acorte su comentario a {max} caracteres o menos (ahora tiene {length}).",
+    },
+    "text-bad-characters": {
+        "en": "Your comment contains characters we cannot store (control characters or noncharacters). "
+        "Please retype the part you pasted.",
+        "es": "Su comentario tiene caracteres que no podemos guardar (caracteres de control o no "
+        "caracteres). Escriba de nuevo la parte que pegó.",
+    },
+    "notify-needs-email": {
+        "en": "To get emails about your comment, please enter your email address.",
+        "es": "Para recibir correos sobre su comentario, escriba su dirección de correo electrónico.",
+    },
+    "field-check": {"en": "Please check this part of the form.", "es": "Revise esta parte del formulario."},
+    "form-changed": {
+        "en": "This form has expired or was changed. Please copy your comment, reload the page and "
+        "try again.",
+        "es": "Este formulario caducó o cambió. Copie su comentario, vuelva a cargar la página e inténtelo "
+        "de nuevo.",
+    },
     "not-json": {
         "en": "The request body is not valid JSON.",
         "es": "El cuerpo de la solicitud no es JSON válido.",
@@ -154,17 +199,166 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "es": "¡Gracias! Su comentario está esperando moderación.",
     },
     "posted-approved": {"en": "Your comment is posted.", "es": "Su comentario está publicado."},
+    "confirm-emails": {
+        "en": "To get emails about your comment, open the link in the email we sent you "
+        "(if you confirmed your address before, there is nothing to do).",
+        "es": "Para recibir correos sobre su comentario, abra el enlace del correo que le enviamos "
+        "(si ya confirmó su dirección antes, no tiene que hacer nada).",
+    },
     "cross-site": {
         "en": "Nothing was posted: comments must be sent from this site's own form. You can write one below.",
         "es": "No se publicó nada: los comentarios deben enviarse desde el formulario de este sitio. "
         "Puede escribir uno abajo.",
     },
-    "required": {"en": "This is required.", "es": "Este campo es obligatorio."},
-    "too-long": {
-        "en": "This is too long (at most {max_length} characters).",
-        "es": "Es demasiado largo (como máximo {max_length} caracteres).",
+    # -- Emails to commenters (infra/commenter_email.py): each text whole --------------------
+    "email-confirm-subject": {
+        "en": "Please confirm: emails about your comment",
+        "es": "Confirme, por favor: correos sobre su comentario",
     },
-    "invalid-because": {"en": "This {why}.", "es": "Este campo {why}."},
+    "email-confirm-body": {
+        "en": "Someone, probably you, asked to be emailed when a comment they posted on {site} is approved "
+        "or answered.\n\n"
+        "To confirm, open this link within {hours} hours and press the Confirm button:\n{confirm}\n\n"
+        "If you did not ask for this, ignore this email. We will send nothing else, and we delete\n"
+        "the request, with your address, after {hours} hours.\n",
+        "es": "Alguien, probablemente usted, pidió recibir un correo cuando se apruebe o se responda un "
+        "comentario que publicó en {site}.\n\n"
+        "Para confirmarlo, abra este enlace antes de {hours} horas y pulse el botón Confirmar:\n{confirm}\n\n"
+        "Si usted no lo pidió, no haga caso de este correo. No le enviaremos nada más, y borraremos\n"
+        "la solicitud, con su dirección, después de {hours} horas.\n",
+    },
+    "email-digest-subject": {
+        "en": "News about your comment on “{title}”",
+        "es": "Novedades sobre su comentario en «{title}»",
+    },
+    "email-digest-intro": {
+        "en": "News about your comments on “{title}”:\n",
+        "es": "Novedades sobre sus comentarios en «{title}»:\n",
+    },
+    "email-approved-item": {
+        "en": "Your comment was approved and is now on the page:\n{link}\n",
+        "es": "Su comentario fue aprobado y ya está en la página:\n{link}\n",
+    },
+    "email-reply-item": {
+        "en": "Someone replied to your comment (their words, quoted below):\n{link}\n",
+        "es": "Alguien respondió a su comentario (sus palabras, citadas abajo):\n{link}\n",
+    },
+    "email-footer": {
+        "en": "\n---\nStop all emails from us (one click): {unsubscribe}\n"
+        "See, download or delete your comments and your email address: {my_data}\n",
+        "es": "\n---\nDejar de recibir todos nuestros correos (un clic): {unsubscribe}\n"
+        "Ver, descargar o borrar sus comentarios y su dirección de correo: {my_data}\n",
+    },
+    # -- Commenters' own pages (web/routers/commenter.py): a title, then what it says -------
+    "link-bad-title": {"en": "This link does not work", "es": "Este enlace no funciona"},
+    "link-bad": {
+        "en": "This link is not valid. Please open the link from our email exactly as it was sent.",
+        "es": "Este enlace no es válido. Abra el enlace de nuestro correo tal como se lo enviamos.",
+    },
+    "link-expired-title": {"en": "This link has expired", "es": "Este enlace ha caducado"},
+    "link-expired": {
+        "en": "This link is too old to use. Links to confirm work for {hours} hours; links to your data "
+        "for {days} days. The newest email from us has a fresh link.",
+        "es": "Este enlace es demasiado antiguo. Los enlaces para confirmar funcionan durante {hours} horas; "
+        "los enlaces a sus datos, durante {days} días. Nuestro correo más reciente tiene un enlace nuevo.",
+    },
+    "confirm-title": {
+        "en": "Confirm emails about your comments?",
+        "es": "¿Confirmar los correos sobre sus comentarios?",
+    },
+    "confirm": {
+        "en": "Press Confirm and we will email you when your comment is approved or someone replies, at "
+        "most one email per page every {minutes} minutes.",
+        "es": "Pulse Confirmar y le enviaremos un correo cuando se apruebe su comentario o alguien responda, "
+        "como máximo un correo por página cada {minutes} minutos.",
+    },
+    "confirmed-title": {"en": "Emails confirmed", "es": "Correos confirmados"},
+    "confirmed": {
+        "en": "Thank you. We will email you when your comment is approved or someone replies. Every email "
+        "has a link to stop them.",
+        "es": "Gracias. Le enviaremos un correo cuando se apruebe su comentario o alguien responda. Cada "
+        "correo tiene un enlace para dejar de recibirlos.",
+    },
+    "nothing-to-confirm-title": {"en": "Nothing to confirm", "es": "No hay nada que confirmar"},
+    "nothing-to-confirm": {
+        "en": "We have no request for emails to this address any more: it was withdrawn or has expired.",
+        "es": "Ya no tenemos ninguna solicitud de correos para esta dirección: se retiró o caducó.",
+    },
+    "unsubscribe-title": {
+        "en": "Stop all emails from us?",
+        "es": "¿Dejar de recibir todos nuestros correos?",
+    },
+    "unsubscribe": {
+        "en": "Press the button and we will send you no more emails about your comments, and delete your "
+        "address from our list of people to email.",
+        "es": "Pulse el botón y no le enviaremos más correos sobre sus comentarios, y borraremos su "
+        "dirección de nuestra lista de personas a las que escribimos.",
+    },
+    "unsubscribed-title": {"en": "No more emails", "es": "No más correos"},
+    "unsubscribed": {
+        "en": "You will get no more emails from us about your comments. Your comments stay on the site.",
+        "es": "No recibirá más correos nuestros sobre sus comentarios. Sus comentarios siguen en el sitio.",
+    },
+    "my-data-title": {"en": "Your comments and data", "es": "Sus comentarios y datos"},
+    "my-data": {
+        "en": "These are the comments we have with your email address or from this browser. You can "
+        "download them, or delete them and your email address for good.",
+        "es": "Estos son los comentarios que tenemos con su dirección de correo o de este navegador. Puede "
+        "descargarlos, o borrarlos para siempre junto con su dirección de correo.",
+    },
+    "my-data-empty": {
+        "en": "We have no comments with your email address or from this browser.",
+        "es": "No tenemos comentarios con su dirección de correo ni de este navegador.",
+    },
+    "erased-title": {"en": "Deleted", "es": "Borrado"},
+    "erased": {
+        "en": "Your comments and your email address are deleted. A deleted comment that had replies stays "
+        "as a “Comment deleted” line, with nothing of yours in it.",
+        "es": "Sus comentarios y su dirección de correo están borrados. Un comentario borrado que tenía "
+        "respuestas queda como una línea «Comentario borrado», sin nada suyo.",
+    },
+    "who-title": {
+        "en": "We cannot tell whose data to show",
+        "es": "No sabemos de quién son los datos que debemos mostrar",
+    },
+    "who": {
+        "en": "Open the link from one of our emails, or use the browser you posted from. Or email us and "
+        "we will help.",
+        "es": "Abra el enlace de uno de nuestros correos, o use el navegador desde el que publicó. O "
+        "escríbanos y le ayudaremos.",
+    },
+    "not-here-title": {"en": "Nothing was done", "es": "No se hizo nada"},
+    "not-here": {
+        "en": "This request did not come from our own page. Please use the button on it.",
+        "es": "Esta solicitud no vino de nuestra propia página. Use el botón de la página.",
+    },
+    "not-this-browser": {
+        "en": "Only the browser you posted from can see or delete its comments; the link in our emails "
+        "works too.",
+        "es": "Solo el navegador desde el que publicó puede ver o borrar sus comentarios; el enlace de "
+        "nuestros correos también sirve.",
+    },
+    # What the download of one's own comments says (core/commenter_data.py).
+    "export-note": {
+        "en": "Everything this site stores with your comments. It never stores your IP address.",
+        "es": "Todo lo que este sitio guarda con sus comentarios. Nunca guarda su dirección IP.",
+    },
+    "export-deleted": {
+        "en": "A moderator deleted this comment: it is hidden from the site, and erased for good "
+        "{days} days after that decision.",
+        "es": "Un moderador borró este comentario: no se muestra en el sitio, y se borra para siempre "
+        "{days} días después de esa decisión.",
+    },
+    "export-rejected": {
+        "en": "A moderator rejected this comment: it is not shown on the site, and is erased for good "
+        "{days} days after that decision.",
+        "es": "Un moderador rechazó este comentario: no se muestra en el sitio, y se borra para siempre "
+        "{days} días después de esa decisión.",
+    },
+    "export-pending": {
+        "en": "This comment is waiting for a moderator: it is not shown on the site yet.",
+        "es": "Este comentario espera a un moderador: todavía no se muestra en el sitio.",
+    },
     # -- Signing in (moderators) ----------------------------------------------------------
     "login-locked": {
         "en": "Too many wrong passwords. Try again in {minutes} minutes.",
@@ -195,7 +389,13 @@ PAGE_WORDS: dict[Language, dict[str, str]] = {
         "optional": "(optional)",
         "email_help": "Never shown or shared. Only moderators see it.",
         "text_help": "You can use *italic*, **bold**, [links](https://example.org), lists and > quotes. "
-        "At most {max_links} links.",
+        "At most {max_links} links and {max_length} characters.",
+        "notify": "Email me when my comment is approved or someone replies",
+        "notify_help": "Needs your email. We first send a link to confirm it; every email has a link to "
+        "stop them.",
+        "pending_badge": "Awaiting moderation (only you can see it)",
+        "own_data": "Your comments and data",
+        "own_data_rest": ": download them, or delete them and your email address.",
         "trap": "Leave this empty",
         "post": "Post comment",
         "deleted": "Comment deleted",
@@ -210,6 +410,11 @@ PAGE_WORDS: dict[Language, dict[str, str]] = {
         "email address or phone number. We can't reply to feedback. At most {max_length} characters.",
         "send": "Send",
         "back_to": "Back to “{title}”",
+        "confirm_button": "Confirm",
+        "unsubscribe_button": "Stop all emails",
+        "erase_button": "Delete my comments and email address",
+        "download": "Download my comments as a file (JSON)",
+        "privacy": "Privacy: what we store and send",
     },
     "es": {
         "heading": "Comentarios sobre «{title}»",
@@ -225,7 +430,13 @@ PAGE_WORDS: dict[Language, dict[str, str]] = {
         "optional": "(opcional)",
         "email_help": "Nunca se muestra ni se comparte. Solo lo ven los moderadores.",
         "text_help": "Puede usar *cursiva*, **negrita**, [enlaces](https://example.org), listas y > citas. "
-        "Como máximo {max_links} enlaces.",
+        "Como máximo {max_links} enlaces y {max_length} caracteres.",
+        "notify": "Enviarme un correo cuando aprueben mi comentario o alguien responda",
+        "notify_help": "Necesita su correo electrónico. Primero le enviamos un enlace para confirmarlo; "
+        "cada correo tiene un enlace para dejar de recibirlos.",
+        "pending_badge": "Esperando moderación (solo usted lo ve)",
+        "own_data": "Sus comentarios y datos",
+        "own_data_rest": ": descárguelos, o bórrelos junto con su correo electrónico.",
         "trap": "Deje esto vacío",
         "post": "Publicar comentario",
         "deleted": "Comentario borrado",
@@ -241,6 +452,11 @@ PAGE_WORDS: dict[Language, dict[str, str]] = {
         "Como máximo {max_length} caracteres.",
         "send": "Enviar",
         "back_to": "Volver a «{title}»",
+        "confirm_button": "Confirmar",
+        "unsubscribe_button": "Dejar de recibir correos",
+        "erase_button": "Borrar mis comentarios y mi dirección de correo",
+        "download": "Descargar mis comentarios en un archivo (JSON)",
+        "privacy": "Privacidad: qué guardamos y enviamos",
     },
 }
 

@@ -23,7 +23,7 @@ from difflib import SequenceMatcher
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, notifications
 from .errors import NotAllowed
 from .models import Comment, Thread
 from .rendering import link_targets
@@ -124,6 +124,9 @@ def _move(session: Session, comment: Comment, action: str, bumps: set[int] | Non
     public_changed = State.APPROVED in (comment.state, OUTCOME[action])
     comment.state = OUTCOME[action]
     comment.moderated_at = utcnow()
+    if comment.state is State.APPROVED:
+        # Every approval (one, bulk, CLI, email link) tells who asked to hear (notifications.py).
+        notifications.on_published(session, comment, by_moderator=True)
     if not public_changed:
         return
     if bumps is None:
@@ -156,6 +159,7 @@ def delete(session: Session, comment: Comment) -> None:
         comment.text_hash = None
         comment.author_token_hash = None
         comment.moderated_at = utcnow()
+        notifications.forget_comment(session, comment.id)
     else:
         parent_id = comment.parent_id
         session.delete(comment)
@@ -168,7 +172,8 @@ def _tidy_placeholders(session: Session, comment_id: int | None) -> None:
     """Walk up from a removed reply, dropping placeholders that no longer hold replies."""
     while comment_id is not None:
         parent = _locked(session, comment_id)
-        if parent is None or parent.state is not State.DELETED or _reply_count(session, parent.id):
+        # Only an erased placeholder goes: a moderator's delete stays restorable (soft_delete).
+        if parent is None or not is_erased(parent) or _reply_count(session, parent.id):
             return
         comment_id = parent.parent_id
         session.delete(parent)

@@ -28,3 +28,10 @@ class Policy(Protocol):
     login_lockout_seconds: int
     login_max_failures_total: int
     keep_rejected_days: int
+    notify_batch_minutes: int
+    confirm_link_hours: int
+
+    @property
+    def commenter_emails_on(self) -> bool:
+        """Whether commenters may ask for emails: offered, and a mail server set."""
+        ...

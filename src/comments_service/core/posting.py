@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from . import authors, comments
+from . import authors, comments, notifications
 from .clients import client_key
 from .comment_input import NewComment
 from .errors import Reason, Refused
@@ -61,6 +61,7 @@ class Posted:
     comment: dict[str, Any]  # as thread_view.node shows it
     token: str  # the author's edit token: the one sent, or a new one
     page: PageInfo
+    subscribed: bool = False  # asked for emails: a confirmation is due unless confirmed before
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,12 @@ def store(context: PostingContext, checked: Checked, session: Session) -> Posted
         comment = comments.create(
             session, policy, checked.page, data, checked.html, checked.token_hash, checked.client
         )
+        subscribed = bool(data.notify and data.email and email and policy.commenter_emails_on)
+        if subscribed and data.email and email:
+            notifications.subscribe(session, comment.id, data.email, email)
     out = node(comment, checked.token_hash, utcnow(), comments.edit_window(policy))
     status = "approved" if comment.state is State.APPROVED else "pending"
-    return Posted(status, out, checked.token, checked.page)
+    return Posted(status, out, checked.token, checked.page, subscribed)
 
 
 def _remember_full(full_windows: FullWindows, client: str, future: Future[Posted]) -> None:

@@ -3,7 +3,9 @@
 Rate-limit fingerprints go after a day; rejected and deleted comments are erased
 `keep_rejected_days` after the moderator's decision (until then a moderator can
 restore them); the client fingerprint kept with each comment (for blocking) is
-forgotten after the same time; expired blocks and moderator sessions at once.
+forgotten after the same time; expired blocks and moderator sessions at once;
+addresses never confirmed for notifications once their link has expired, and the
+record of sent notifications after a week.
 infra/housekeeping.py runs this every few minutes.
 """
 
@@ -14,12 +16,16 @@ import datetime as dt
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from . import moderation
+from . import moderation, notifications
 from .guard import forget_old_counters
 from .models import AdminSession, Block, Comment
 from .policy import Policy
 from .states import State
 from .times import utcnow
+
+# Sent notifications are kept a week: a comment approved, rejected and approved again
+# within it is not told twice, and the batch window can see when the last email went.
+SENT_KEPT = dt.timedelta(days=7)
 
 
 def tidy(session: Session, policy: Policy) -> None:
@@ -34,6 +40,8 @@ def tidy(session: Session, policy: Policy) -> None:
     )
     session.execute(delete(Block).where(Block.expires_at < utcnow()))
     session.execute(delete(AdminSession).where(AdminSession.expires_at < utcnow()))
+    notifications.unconfirmed_expired(session, dt.timedelta(hours=policy.confirm_link_hours))
+    notifications.forget_sent(session, max(SENT_KEPT, dt.timedelta(minutes=policy.notify_batch_minutes)))
 
 
 def purge_set_aside(session: Session, cutoff: dt.datetime) -> int:

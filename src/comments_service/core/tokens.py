@@ -110,3 +110,21 @@ class Signer:
             raise InvalidToken(f"this link {error}") from error
         if not isinstance(data, dict) or data.get("c") != comment_id or data.get("a") != action:
             raise InvalidToken("this link is for another comment or action")
+
+    # -- Commenter emails: one address, one purpose each ---------------------------------
+    def email_key(self, address: str) -> str:
+        """A keyed fingerprint of an email address, the same for any capitalisation of it."""
+        return self.client_key("email:" + address.strip().casefold())
+
+    def email_token(self, purpose: str, key: str) -> str:
+        """A link token for the address with this `email_key`: confirm, unsubscribe or my-data."""
+        return self.sign(purpose, key)
+
+    def read_email_token(self, purpose: str, token: str, max_age: int | None) -> str:
+        """The `email_key` a link token was made for; InvalidToken when forged, expired or another's."""
+        if not token or len(token) > 500:
+            raise InvalidToken("is not valid")
+        key = self.unsign(purpose, token, max_age)
+        if not isinstance(key, str) or len(key) != 64:
+            raise InvalidToken("is not valid")
+        return key

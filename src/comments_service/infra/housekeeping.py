@@ -1,7 +1,9 @@
 """Housekeeping in the background of each instance: core/retention.py's tidy (and page feedback's,
-core/feedback.py) every few minutes.
+core/feedback.py) every few minutes, and the commenters' outbox (outbox.py) every
+`outbox_interval_seconds`.
 
-The deletes are idempotent, so several instances may share the database.
+The deletes are idempotent and outbox messages are claimed before sending, so several
+instances may share the database.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import logging
 
 from ..core.feedback import tidy_feedback
 from ..core.retention import tidy
+from ..core.tokens import Signer
 from .database import Database
+from .outbox import run_once
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,3 +34,12 @@ def _tidy_once(database: Database, settings: Settings) -> None:
     with database.write() as session:
         tidy(session, settings)
         tidy_feedback(session, settings.feedback_keep_days)
+
+
+async def mail_forever(database: Database, settings: Settings, signer: Signer) -> None:
+    while True:
+        try:
+            await asyncio.to_thread(run_once, database, settings, signer)
+        except Exception:  # the outbox keeps every message: the next round tries again
+            log.exception("sending commenter emails failed; will retry")
+        await asyncio.sleep(settings.outbox_interval_seconds)

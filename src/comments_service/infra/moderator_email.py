@@ -11,11 +11,11 @@ them, under a label saying so, with each line of the text quoted: a comment hold
 from __future__ import annotations
 
 import logging
-import smtplib
 from email.message import EmailMessage
 
 from ..core.tokens import Signer
 from .settings import Settings
+from .smtp import SMTP_ERRORS, deliver
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +71,8 @@ def send(settings: Settings, message: EmailMessage) -> bool:
     if not email_is_on(settings):
         return False
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_username:
-                smtp.login(settings.smtp_username, settings.smtp_password)
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as error:
+        deliver(settings, message)
+    except SMTP_ERRORS as error:
         log.error("could not email moderators: %s", error)
         return False
     return True

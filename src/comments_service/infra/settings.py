@@ -128,14 +128,20 @@ class Settings(BaseSettings):
         "every sign-in pauses (moderators can still use the CLI and email links); 0 turns this off.",
     )
     cookie_secure: bool = Field(
-        False, description="Mark the moderator cookie Secure (set true behind HTTPS)."
+        False,
+        description="Mark the moderator's cookie and the no-JavaScript page's edit-token cookie Secure "
+        "(set true behind HTTPS).",
     )
-    smtp_host: str = Field("", description="SMTP server for moderator emails; empty turns email off.")
+    smtp_host: str = Field(
+        "", description="SMTP server for moderator and commenter emails; empty turns email off."
+    )
     smtp_port: int = Field(587, description="SMTP port.")
     smtp_username: str = Field("", description="SMTP user name, if the server needs one.")
     smtp_password: str = Field("", description="SMTP password, if the server needs one.")
     smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
-    smtp_from: str = Field("comments@localhost", description="Sender address of moderator emails.")
+    smtp_from: str = Field(
+        "comments@localhost", description="Sender address of moderator and commenter emails."
+    )
     notify_emails: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated moderator addresses told when a comment waits.",
@@ -154,6 +160,32 @@ class Settings(BaseSettings):
     admin_page_size: int = Field(50, ge=5, le=500, description="Comments per page in the /admin lists.")
     moderation_link_days: int = Field(
         7, ge=1, description="How long approve/reject links in emails stay valid."
+    )
+    commenter_emails: bool = Field(
+        True,
+        description="Offer commenters an email when their comment is approved or answered (double "
+        "opt-in). Needs smtp_host; without it the checkbox is not shown.",
+    )
+    confirm_link_hours: int = Field(
+        48,
+        ge=1,
+        description="How long the link confirming a commenter's address works; unconfirmed "
+        "addresses are deleted after it.",
+    )
+    notify_batch_minutes: int = Field(
+        60, ge=1, description="At most one notification email per person per thread in this many minutes."
+    )
+    commenter_link_days: int = Field(
+        30, ge=1, description="How long the 'your comments and data' link in commenter emails works."
+    )
+    outbox_interval_seconds: int = Field(
+        60, ge=5, description="How often queued emails to commenters are sent or tried again."
+    )
+    outbox_max_attempts: int = Field(
+        12,
+        ge=1,
+        description="Tries before a commenter email is given up (waits double each time, from a minute "
+        "to at most six hours: about a day in all).",
     )
 
     feedback_max_length: int = Field(
@@ -211,6 +243,11 @@ class Settings(BaseSettings):
         if value.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError("must be OFF, NORMAL, FULL or EXTRA")
         return value.upper()
+
+    @property
+    def commenter_emails_on(self) -> bool:
+        """Whether commenters may ask for emails: offered, and a mail server set."""
+        return self.commenter_emails and bool(self.smtp_host)
 
     def resolved_secret(self) -> str:
         """The configured secret, or one generated once and kept in var/secret.key."""

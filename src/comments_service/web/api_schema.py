@@ -43,6 +43,9 @@ class Posted(BaseModel):
     token: str = Field(
         description="Keep it: send it as X-Comment-Token to see, edit or delete your comments."
     )
+    emails: Literal["confirm"] | None = Field(
+        None, description="'confirm' when emails were asked for: a confirmation link was emailed."
+    )
 
 
 class Counts(BaseModel):
@@ -52,6 +55,7 @@ class Counts(BaseModel):
 class FormToken(BaseModel):
     token: str
     min_seconds: float
+    notify: bool = Field(description="Whether commenters may ask for emails (the form then offers it).")
 
 
 class Health(BaseModel):

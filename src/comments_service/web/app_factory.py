@@ -23,15 +23,15 @@ from ..core.posting import PostingContext
 from ..core.tokens import Signer
 from ..infra.database import Database
 from ..infra.group_commit import GroupCommit
-from ..infra.housekeeping import run_forever
+from ..infra.housekeeping import mail_forever, run_forever
 from ..infra.page_list import PageList
 from ..infra.schema_upgrade import migrate
 from ..infra.settings import Settings
 from ..infra.thread_cache import PublicThreads
-from . import problems
+from . import admin_common, problems
 from .middleware import FRAMING_ONLY, BodyLimit, FloodGate, ProxyCheck, ProxyNotice, SecurityHeaders
 from .page_shell import FALLBACK_POLICY, PageShell
-from .routers import admin, admin_feedback, admin_people, admin_queue, api, discussion, feedback
+from .routers import admin, admin_feedback, admin_people, admin_queue, api, commenter, discussion, feedback
 from .site_files import site_app, site_policy
 from .thread_reader import ThreadReader
 
@@ -67,9 +67,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     _wire(app, settings, database)
     problems.install(app)
+    admin_common.install(app)
     app.include_router(api.router)
     app.include_router(discussion.router)
     app.include_router(feedback.router)
+    app.include_router(commenter.router)
     app.include_router(admin.router)
     # Before admin_queue: its /comments/{id}/{action} would otherwise take /block and /trust.
     app.include_router(admin_people.router)
@@ -113,10 +115,12 @@ def _lifespan(
             await asyncio.to_thread(migrate, settings.database_url)
         app.state.public_threads.start()
         housekeeping = asyncio.create_task(run_forever(database, settings))
+        mail = asyncio.create_task(mail_forever(database, settings, app.state.signer))
         try:
             yield
         finally:
             housekeeping.cancel()
+            mail.cancel()
             await asyncio.to_thread(app.state.group_commit.close)
             app.state.public_threads.close()
             database.close()

@@ -4,7 +4,9 @@ The rules run in core/posting.py; what is left is the web's part: the checks and
 rendering run in a posting thread, the write waits for its batch without holding one
 (the JSON API), and when a comment waits for moderation, the moderators are emailed by
 a background task, after the response, so a slow or broken mail server never delays
-or loses a comment.
+or loses a comment. When the author asked for emails (or a reply was published at
+once), the outbox is run after the response too, so the email goes at once (or is
+retried by housekeeping if the server is down).
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from fastapi import BackgroundTasks
 
 from ..core import posting
 from ..core.comment_input import NewComment
+from ..core.transactions import Transactions
 from ..infra.moderator_email import email_is_on, pending_message, send
+from ..infra.outbox import run_once
 from ..infra.settings import Settings
 
 
 def submit(
     context: posting.PostingContext,
     settings: Settings,
+    database: Transactions,
     data: NewComment,
     address: str,
     token: str | None,
@@ -32,12 +37,14 @@ def submit(
     """Post from a worker thread (the no-JavaScript form's handler runs in one)."""
     posted = posting.post(context, data, address, token)
     _tell_moderators(context, settings, data, posted, background)
+    _send_to_commenters(context, settings, database, posted, background)
     return posted
 
 
 async def submit_async(
     context: posting.PostingContext,
     settings: Settings,
+    database: Transactions,
     data: NewComment,
     address: str,
     token: str | None,
@@ -51,6 +58,7 @@ async def submit_async(
         )
     posted = await asyncio.wrap_future(future)
     _tell_moderators(context, settings, data, posted, background)
+    _send_to_commenters(context, settings, database, posted, background)
     return posted
 
 
@@ -73,3 +81,15 @@ def _tell_moderators(
             posted.page.url,
         )
         background.add_task(send, settings, message)
+
+
+def _send_to_commenters(
+    context: posting.PostingContext,
+    settings: Settings,
+    database: Transactions,
+    posted: posting.Posted,
+    background: BackgroundTasks,
+) -> None:
+    """A confirmation is due, or a reply published at once may be: the outbox runs after the response."""
+    if posted.subscribed or posted.status == "approved":
+        background.add_task(run_once, database, settings, context.signer)

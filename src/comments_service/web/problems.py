@@ -2,11 +2,14 @@
 
 The rules' refusals (core/errors.py) get their HTTP status here, and only here.
 Malformed JSON, a body that is not an object, a wrong type, a missing or oversize
-field: each names the field at fault. Nothing is stored on any refusal.
+field: each names the field at fault. A refused request lists every field at fault
+in `errors`, each with a message: for the fields a person fills in (name, email,
+text, notify) a plain sentence from core/field_messages.py that the widget shows
+beside the field; for the rest, what a developer needs. Nothing is stored on any refusal.
 
-`detail` is in the page's language (core/messages.py): the one the widget names in the
-query (`?lang=es`), else the thread's (`?thread=es/...`, or the posted comment's), else
-English; never the browser's Accept-Language.
+`detail` (and a person's field messages) are in the page's language (core/messages.py):
+the one the widget names in the query (`?lang=es`), else the thread's (`?thread=es/...`,
+or the posted comment's), else English; never the browser's Accept-Language.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from ..core.errors import Reason, Refused
+from ..core.field_messages import field_text
 from ..core.messages import CATALOGUE, Language, Text, language
 
 log = logging.getLogger(__name__)
@@ -78,9 +82,9 @@ def install(app: FastAPI) -> None:
         lang = _request_language(request, error.body)
         if any(item["type"] == "json_invalid" for item in error.errors()):
             return problem(400, Text("not-json").in_language(lang), "body")
-        errors = [_describe(item) for item in error.errors()]
+        errors = [_describe(item, lang) for item in error.errors()]
         first = errors[0] if errors else {"field": "body", "message": "is not valid", "type": ""}
-        detail = _field_detail(first, lang)
+        detail = first["message"] if first["field"] in PERSON_FIELDS else _field_detail(first, lang)
         return problem(422, detail, first["field"], errors=errors)
 
     @app.exception_handler(HTTPException)
@@ -111,10 +115,21 @@ def _field_detail(described: dict[str, str], lang: Language) -> str:
     return Text(key, field=described["field"], **extra).in_language(lang)
 
 
-def _describe(item: Any) -> dict[str, str]:
+# The fields a person fills in: their messages are plain sentences, without the field's name.
+PERSON_FIELDS = ("name", "email", "text", "notify")
+
+
+# The fields a person fills in: their messages are plain sentences, without the field's name.
+PERSON_FIELDS = ("name", "email", "text", "notify")
+
+
+def _describe(item: Any, lang: Language) -> dict[str, str]:
     location = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "header", "path")]
     field = location[0] if location else "body"
     kind = item.get("type", "")
+    if field in PERSON_FIELDS and len(location) == 1:
+        message = field_text(field, item).in_language(lang)
+        return {"field": field, "message": message, "type": kind}
     messages = {
         "missing": "is required",
         "extra_forbidden": "is not an accepted field",

@@ -205,6 +205,22 @@ def test_placeholder_stays_while_another_reply_remains(session: Session, thread:
     assert exists(session, top.id)
 
 
+def test_erasing_the_last_reply_keeps_a_parent_a_moderator_set_aside_restorable(
+    session: Session, thread: Thread
+) -> None:
+    """A moderator's delete is restorable until retention; its last reply going changes that not."""
+    parent = add(session, thread, State.APPROVED)
+    reply = add(session, thread, State.APPROVED, parent=parent, minutes=1)
+    moderation.soft_delete(session, parent)
+    moderation.delete(session, reply)  # its author erases their data, say
+    session.commit()
+    kept = session.get(Comment, parent.id)
+    assert kept is not None
+    assert kept.text == "Comment 0 approved"
+    moderation.approve(session, kept)  # restored
+    assert kept.state is State.APPROVED
+
+
 def test_deleting_a_reply_leaves_a_live_parent_alone(session: Session, thread: Thread) -> None:
     parent = add(session, thread, State.APPROVED)
     reply = add(session, thread, State.APPROVED, parent=parent, minutes=1)

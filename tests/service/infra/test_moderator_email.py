@@ -6,16 +6,11 @@ returns only once that task is done, so each test can look at the inbox at once.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -24,34 +19,6 @@ from tests.harness import free_port
 from tests.service.helpers import post
 
 MODERATORS = ["mod@example.org", "second@example.org"]
-
-
-@dataclass
-class Inbox:
-    """An aiosmtpd handler that keeps every message; `refuse` makes it answer 554."""
-
-    refuse: bool = False
-    messages: list[tuple[list[str], email.message.EmailMessage]] = field(default_factory=list)
-
-    # The method name is aiosmtpd's hook name.
-    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:  # noqa: N802
-        if self.refuse:
-            return "554 5.7.1 Message refused"
-        content = envelope.content if isinstance(envelope.content, bytes) else b""
-        message = email.message_from_bytes(content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

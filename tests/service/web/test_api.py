@@ -361,7 +361,7 @@ def test_a_name_of_only_invisible_characters_is_refused(make_client: MakeClient)
     response = post(open_client(make_client), "Hello.", name="\u202e\u200b\u2066")
     assert response.status_code == 422
     assert response.json()["field"] == "name"
-    assert "blank" in response.json()["detail"]
+    assert response.json()["detail"] == "Please enter your name."
 
 
 @pytest.mark.parametrize("path", ["/api/comments", "/api/feed"])
@@ -605,3 +605,15 @@ def test_at_most_two_posts_are_checked_and_rendered_at_once(
         statuses = list(pool.map(lambda n: post(client, f"At the same time {n}.").status_code, range(6)))
     assert statuses == [202] * 6
     assert most == 2
+
+
+def test_every_field_problem_comes_back_at_once_in_plain_words(client: TestClient) -> None:
+    response = post(client, text="x" * 5_001, name="", email="nope")
+    assert response.status_code == 422
+    errors = {item["field"]: item["message"] for item in response.json()["errors"]}
+    assert errors == {
+        "name": "Please enter your name.",
+        "email": "Please check your email address: it should look like name@example.org.",
+        "text": "Please shorten your comment to 5,000 characters or fewer (it has 5,001).",
+    }
+    assert response.json()["detail"] == "Please enter your name."  # no field names in the words

@@ -188,7 +188,7 @@ def test_empty_name_shows_the_error_next_to_it_and_keeps_what_was_typed(client):
     response = client.post(URL, data=form(client, **typed), headers=SAME_ORIGIN)
     assert response.status_code == 422
     page = Page(response.text)
-    assert page.errors["name"] == "This is required."
+    assert page.errors["name"] == "Please enter your name."
     assert page.errors["text"] == ""
     assert page.errors["email"] == ""
     assert "name" in page.invalid
@@ -201,7 +201,7 @@ def test_overlong_text_shows_the_error_next_to_it_and_keeps_what_was_typed(clien
     response = client.post(URL, data=form(client, **typed), headers=SAME_ORIGIN)
     assert response.status_code == 422
     page = Page(response.text)
-    assert "at most 5000 characters" in page.errors["text"]
+    assert page.errors["text"] == "Please shorten your comment to 5,000 characters or fewer (it has 5,001)."
     assert "text" in page.invalid
     assert {field: page.fields[field] for field in typed} == typed
     assert stored(client) == 0
@@ -298,6 +298,38 @@ def test_a_parent_that_is_not_an_ascii_number_is_ignored_not_a_crash(client, par
 
 def test_the_form_states_the_limits_the_service_enforces(make_client) -> None:  # type: ignore[no-untyped-def]
     page = make_client(max_links=5).get("/api/discussion", params={"thread": "articles/first"}).text
-    assert 'maxlength="5000"' in page
+    # The comment's length is stated, not enforced by maxlength: that would cut pasted text silently.
+    assert "At most 5 links and 5,000 characters." in page
+    assert 'maxlength="5000"' not in page
     assert 'maxlength="80"' in page
-    assert "At most 5 links." in page
+
+
+# -- The author's own view and every problem at once ------------------------------------
+
+
+def test_the_author_sees_their_own_waiting_comment_and_no_one_else_does(client):
+    response = client.post(URL, data=form(client, text="Waiting for a moderator."), headers=SAME_ORIGIN)
+    assert response.status_code == 200  # followed the redirect back to the page
+    cookie = response.history[0].headers["set-cookie"]
+    assert "sdm_author=" in cookie
+    assert "HttpOnly" in cookie
+    assert "Path=/api/" in cookie
+    assert "Waiting for a moderator." in response.text
+    assert "Awaiting moderation (only you can see it)" in response.text
+    assert "Your comments and data" in response.text
+    client.cookies.clear()
+    other = client.get(URL, params={"thread": THREAD})
+    assert "Waiting for a moderator." not in other.text
+
+
+def test_every_problem_is_shown_at_once_in_plain_words(client):
+    typed = {"name": "", "email": "not-an-address", "text": "x" * 5_001}
+    response = client.post(URL, data=form(client, **typed), headers=SAME_ORIGIN)
+    assert response.status_code == 422
+    page = Page(response.text)
+    assert page.errors == {
+        "name": "Please enter your name.",
+        "email": "Please check your email address: it should look like name@example.org.",
+        "text": "Please shorten your comment to 5,000 characters or fewer (it has 5,001).",
+    }
+    assert {"name", "email", "text"} <= page.invalid

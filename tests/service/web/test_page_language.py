@@ -33,12 +33,12 @@ def test_a_refusal_on_a_spanish_page_is_said_in_spanish(client: TestClient) -> N
         "/api/comments",
         json={"thread": SPANISH, "name": "Ana", "form_token": form_token(client, SPANISH)},
     )
-    assert missing.json()["detail"] == "text: es obligatorio"
+    assert missing.json()["detail"] == "Escriba un comentario."
     english = client.post(
         "/api/comments",
         json={"thread": "articles/first", "name": "Ann", "form_token": form_token(client)},
     )
-    assert english.json()["detail"] == "text: is required"
+    assert english.json()["detail"] == "Please write a comment."
 
 
 def test_the_widget_names_its_pages_language_and_the_service_answers_in_it(client: TestClient) -> None:
@@ -90,7 +90,7 @@ def test_the_no_javascript_page_of_a_spanish_page_is_in_spanish(client: TestClie
         headers={"Origin": "http://testserver"},
     )
     assert refused.status_code == 422
-    assert "Este campo es obligatorio." in refused.text
+    assert "Escriba su nombre." in refused.text
     cross_site = client.post("/api/discussion", data={"thread": SPANISH, "name": "Ana", "text": "Hola."})
     assert "No se publicó nada" in cross_site.text
     english = client.get("/api/discussion", params={"thread": "articles/first"}).text

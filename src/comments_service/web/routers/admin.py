@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, BackgroundTasks, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ...core import audit, auth, moderation
@@ -20,7 +20,7 @@ from ...core.models import Comment
 from ...core.tokens import InvalidToken, Signer
 from ...infra.database import Database
 from ...infra.settings import Settings
-from ..admin_common import CommentId, SessionCookie, forbidden, login_page, message, missing, signed_in
+from ..admin_common import CommentId, ModeratorForm, forbidden, login_page, message, missing, tell_commenters
 from ..admin_views import comment_view
 from ..dependencies import ClientAddress, DatabaseDep, PageShellDep, SettingsDep, SignerDep
 from ..html_pages import admin_page
@@ -82,15 +82,7 @@ def _signed_in(settings: Settings, token: str) -> Response:
 
 
 @router.post("/logout")
-def logout(
-    shell: PageShellDep,
-    database: DatabaseDep,
-    token: SessionCookie = None,
-    csrf: Annotated[str, Form(max_length=500)] = "",
-) -> Response:
-    admin = signed_in(database, token)
-    if admin is None or not auth.csrf_ok(admin, csrf):
-        return forbidden(shell)
+def logout(database: DatabaseDep, admin: ModeratorForm) -> Response:
     with database.write() as session:
         auth.logout(session, admin)
     response = RedirectResponse("/admin", status_code=303)
@@ -128,6 +120,7 @@ def act_by_link(
     database: DatabaseDep,
     signer: SignerDep,
     settings: SettingsDep,
+    background: BackgroundTasks,
     token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     problem = _check_link(shell, signer, settings, comment_id, action, token)
@@ -136,6 +129,7 @@ def act_by_link(
     error = apply_one(database, comment_id, action, audit.EMAIL_LINK_ACTOR)
     if error:
         return message(shell, 409, "Not done", error, "Open the moderation queue")
+    tell_commenters(background, database, settings, signer, action)
     return message(shell, 200, "Done", NOTICES[action], "Open the moderation queue")
 
 

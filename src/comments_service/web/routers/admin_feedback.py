@@ -19,36 +19,15 @@ from ...core import auth, feedback_report
 from ...core.models import PageFeedback
 from ...core.page_info import KnownPages
 from ...core.times import iso
-from ...infra.database import Database
+from ..admin_common import Moderator
 from ..dependencies import DatabaseDep, FeedbackDep, PageShellDep, SignerDep
 from ..html_pages import page as html_page
-from ..page_shell import PageShell
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 SessionCookie = Annotated[str | None, Cookie(alias=auth.COOKIE)]
 PagePath = Annotated[str | None, Query(max_length=300)]
 TEXTS_PER_PAGE = 50
-
-
-def _signed_in(database: Database, token: str | None) -> bool:
-    with database.read() as session:
-        return auth.current(session, token) is not None
-
-
-def _sign_in(shell: PageShell, database: Database, csrf: str) -> HTMLResponse:
-    """The moderators' sign-in form (as /admin shows it); it leads to /admin."""
-    with database.read() as session:
-        password_set = auth.password_is_set(session)
-    return html_page(
-        shell,
-        "admin_login.html",
-        "Moderator sign-in",
-        status=401,
-        csrf=csrf,
-        error=None,
-        password_set=password_set,
-    )
 
 
 def _text_view(row: PageFeedback, pages: KnownPages) -> dict[str, Any]:
@@ -68,12 +47,10 @@ def feedback_overview(
     database: DatabaseDep,
     signer: SignerDep,
     context: FeedbackDep,
-    token: SessionCookie = None,
+    admin: Moderator,
     page: PagePath = None,
     p: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    if not _signed_in(database, token):
-        return _sign_in(shell, database, signer.sign("login", "form"))
     pages = context.pages
     since = feedback_report.first_week()
     with database.read() as session:
@@ -101,16 +78,8 @@ def feedback_overview(
 
 
 @router.get("/feedback.csv", response_class=Response)
-def feedback_csv(
-    shell: PageShellDep,
-    database: DatabaseDep,
-    signer: SignerDep,
-    token: SessionCookie = None,
-    page: PagePath = None,
-) -> Response:
+def feedback_csv(database: DatabaseDep, admin: Moderator, page: PagePath = None) -> Response:
     """Every answer (of one page with ?page=), as `comments feedback export` writes it."""
-    if not _signed_in(database, token):
-        return _sign_in(shell, database, signer.sign("login", "form"))
     out = io.StringIO()
     with database.read() as session:
         feedback_report.write_csv(feedback_report.export_rows(session, page), out)

@@ -14,17 +14,14 @@ from sqlalchemy.orm import Session
 
 from ...core import audit, authors
 from ...core.errors import NotAllowed
-from ...core.models import Comment
+from ...core.models import AdminSession, Comment
 from ...infra.database import Database
 from ..admin_common import (
     CommentId,
-    SessionCookie,
-    checked,
-    forbidden,
-    login_page,
+    Moderator,
+    ModeratorForm,
     message,
     missing,
-    signed_in,
 )
 from ..admin_views import when
 from ..dependencies import DatabaseDep, PageShellDep, SettingsDep, SignerDep
@@ -43,14 +40,10 @@ def block(
     shell: PageShellDep,
     database: DatabaseDep,
     signer: SignerDep,
-    token: SessionCookie = None,
-    csrf: Annotated[str, Form(max_length=500)] = "",
+    admin: ModeratorForm,
     kind: Annotated[str, Form(max_length=10)] = "",
     days: Annotated[int, Form(ge=1, le=3650)] = 30,
 ) -> Response:
-    admin = checked(database, token, csrf)
-    if admin is None:
-        return forbidden(shell)
     try:
         with database.write() as session:
             comment = session.get(Comment, comment_id)
@@ -69,13 +62,9 @@ def trust(
     comment_id: CommentId,
     shell: PageShellDep,
     database: DatabaseDep,
-    token: SessionCookie = None,
-    csrf: Annotated[str, Form(max_length=500)] = "",
+    admin: ModeratorForm,
     trusted: Annotated[bool, Form()] = False,
 ) -> Response:
-    admin = checked(database, token, csrf)
-    if admin is None:
-        return forbidden(shell)
     try:
         with database.write() as session:
             comment = session.get(Comment, comment_id)
@@ -97,15 +86,11 @@ def _to(comment_id: int) -> str:
 def people(
     shell: PageShellDep,
     database: DatabaseDep,
-    signer: SignerDep,
     settings: SettingsDep,
-    token: SessionCookie = None,
+    admin: Moderator,
     done: str = "",
 ) -> Response:
     """The blocks in force and the authors moderators trust (or stopped trusting), each revocable."""
-    admin = signed_in(database, token)
-    if admin is None:
-        return login_page(shell, database, signer, status=401)
     zone = settings.time_zone
     with database.read() as session:
         blocks = [
@@ -139,36 +124,24 @@ def people(
 
 
 @router.post("/blocks/{block_id}/lift")
-def lift(
-    block_id: CommentId,
-    shell: PageShellDep,
-    database: DatabaseDep,
-    token: SessionCookie = None,
-    csrf: Annotated[str, Form(max_length=500)] = "",
-) -> Response:
-    return _change(
-        shell, database, token, csrf, lambda session, actor: authors.unblock(session, block_id, actor)
-    )
+def lift(block_id: CommentId, shell: PageShellDep, database: DatabaseDep, admin: ModeratorForm) -> Response:
+    return _change(shell, database, admin, lambda session, actor: authors.unblock(session, block_id, actor))
 
 
 @router.post("/authors/forget")
 def forget(
     shell: PageShellDep,
     database: DatabaseDep,
-    token: SessionCookie = None,
-    csrf: Annotated[str, Form(max_length=500)] = "",
+    admin: ModeratorForm,
     author: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     return _change(
-        shell, database, token, csrf, lambda session, actor: authors.forget_trust(session, author, actor)
+        shell, database, admin, lambda session, actor: authors.forget_trust(session, author, actor)
     )
 
 
-def _change(shell: PageShell, database: Database, token: str | None, csrf: str, change: Change) -> Response:
+def _change(shell: PageShell, database: Database, admin: AdminSession, change: Change) -> Response:
     """Run one change to the blocks or the trust list for a signed-in moderator, then show the list."""
-    admin = checked(database, token, csrf)
-    if admin is None:
-        return forbidden(shell)
     try:
         with database.write() as session:
             change(session, audit.session_actor(admin))
@@ -180,15 +153,11 @@ def _change(shell: PageShell, database: Database, token: str | None, csrf: str, 
 @router.get("/audit.{kind}")
 def export_audit(
     kind: str,
-    shell: PageShellDep,
     database: DatabaseDep,
-    signer: SignerDep,
-    token: SessionCookie = None,
+    admin: Moderator,
     comment: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     """The audit log as CSV or JSON, for a spreadsheet or an archive (the CLI's `comments audit`)."""
-    if signed_in(database, token) is None:
-        return login_page(shell, database, signer, status=401)
     if kind not in ("csv", "json"):
         return Response(status_code=404)
     with database.read() as session:

@@ -12,7 +12,7 @@ import math
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query
+from fastapi import APIRouter, BackgroundTasks, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,14 +26,12 @@ from ...core.tokens import Signer
 from ...infra.settings import Settings
 from ..admin_common import (
     CommentId,
-    SessionCookie,
+    Moderator,
+    ModeratorForm,
     back_to,
-    checked,
-    forbidden,
-    login_page,
     message,
     missing,
-    signed_in,
+    tell_commenters,
 )
 from ..admin_views import comment_view, when
 from ..dependencies import DatabaseDep, PageShellDep, ProxyNoticeDep, SettingsDep, SignerDep
@@ -93,7 +91,7 @@ def queue_page(
     signer: SignerDep,
     settings: SettingsDep,
     proxy: ProxyNoticeDep,
-    token: SessionCookie = None,
+    admin: Moderator,
     state: str = "pending",
     q: Annotated[str, Query(max_length=queue.MAX_SEARCH)] = "",
     thread: Annotated[str, Query(max_length=200)] = "",
@@ -103,9 +101,6 @@ def queue_page(
     same: Annotated[int, Query(ge=0)] = 0,
     refused: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    admin = signed_in(database, token)
-    if admin is None:
-        return login_page(shell, database, signer)
     state = state if state in dict(STATES) else "pending"
     size = settings.admin_page_size
     query = queue.Query(State(state), thread, q, offset=(p - 1) * size, limit=size)
@@ -162,12 +157,9 @@ def show(
     database: DatabaseDep,
     signer: SignerDep,
     settings: SettingsDep,
-    token: SessionCookie = None,
+    admin: Moderator,
     done: str = "",
 ) -> Response:
-    admin = signed_in(database, token)
-    if admin is None:
-        return login_page(shell, database, signer, status=401)
     with database.read() as session:
         comment = session.get(Comment, comment_id)
         if comment is None:
@@ -193,13 +185,10 @@ def confirm_delete(
     database: DatabaseDep,
     signer: SignerDep,
     settings: SettingsDep,
-    token: SessionCookie = None,
+    admin: Moderator,
     back: Annotated[str, Query(max_length=500)] = "state=pending",
 ) -> Response:
     """Deleting asks first; the answer posts to the action below."""
-    admin = signed_in(database, token)
-    if admin is None:
-        return login_page(shell, database, signer, status=401)
     with database.read() as session:
         comment = session.get(Comment, comment_id)
         if comment is None:
@@ -230,17 +219,17 @@ def act(
     action: str,
     shell: PageShellDep,
     database: DatabaseDep,
-    token: SessionCookie = None,
-    csrf: Annotated[str, Form(max_length=500)] = "",
+    settings: SettingsDep,
+    signer: SignerDep,
+    background: BackgroundTasks,
+    admin: ModeratorForm,
     back: Annotated[str, Form(max_length=500)] = "state=pending",
     to: Annotated[str, Form(max_length=10)] = "list",
 ) -> Response:
-    admin = checked(database, token, csrf)
-    if admin is None:
-        return forbidden(shell)
     error = apply_one(database, comment_id, action, audit.session_actor(admin))
     if error:
         return message(shell, 409, "Not done", error, "Back to the queue")
+    tell_commenters(background, database, settings, signer, action)
     if to == "comment":
         return RedirectResponse(f"/admin/comments/{comment_id}?done={action}", status_code=303)
     return RedirectResponse(back_to(back, done=action, n=1), status_code=303)
@@ -251,8 +240,9 @@ def bulk(
     shell: PageShellDep,
     database: DatabaseDep,
     settings: SettingsDep,
-    token: SessionCookie = None,
-    csrf: Annotated[str, Form(max_length=500)] = "",
+    signer: SignerDep,
+    background: BackgroundTasks,
+    admin: ModeratorForm,
     action: Annotated[str, Form(max_length=10)] = "",
     ids: Ids = [],  # noqa: B006 (FastAPI copies defaults)
     page_ids: Ids = [],  # noqa: B006
@@ -261,9 +251,6 @@ def bulk(
     back: Annotated[str, Form(max_length=500)] = "state=pending",
 ) -> Response:
     """Approve, reject or delete the picked comments (or every one on the page); deleting asks first."""
-    admin = checked(database, token, csrf)
-    if admin is None:
-        return forbidden(shell)
     chosen = page_ids if all_on_page else ids
     picked = list(dict.fromkeys(i for i in chosen if 1 <= i <= MAX_ID))[:MAX_PICKED]
     if not picked:
@@ -286,5 +273,6 @@ def bulk(
             tally = queue.moderate_many(session, picked, action, audit.session_actor(admin))
     except NotAllowed as error:
         return message(shell, 400, "Not done", f"Not allowed: {error}.", "Back to the list", back_to(back))
+    tell_commenters(background, database, settings, signer, action)
     counts = {"n": len(tally.changed), "same": len(tally.unchanged), "refused": len(tally.refused)}
     return RedirectResponse(back_to(back, done=action, **counts), status_code=303)

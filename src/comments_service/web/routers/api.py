@@ -79,7 +79,11 @@ def form_token(
     comments; posting sooner than `min_seconds` later is refused."""
     page = page_accepting_comments(pages, thread)
     response.headers["Cache-Control"] = "no-store"
-    return {"token": signer.new_form_token(page.thread), "min_seconds": settings.min_submit_seconds}
+    return {
+        "token": signer.new_form_token(page.thread),
+        "min_seconds": settings.min_submit_seconds,
+        "notify": settings.commenter_emails_on,
+    }
 
 
 @router.get(
@@ -135,14 +139,22 @@ async def post_comment(
     address: ClientAddress,
     context: PostingDep,
     settings: SettingsDep,
+    database: DatabaseDep,
     posting_threads: PostingThreadsDep,
     token: Token = None,
 ) -> JSONResponse:
     """201 when published at once, 202 when it waits for a moderator."""
     request.state.thread = data.thread  # a refusal is said in this page's language
-    posted = await submit_async(context, settings, data, address, token, background, posting_threads)
+    posted = await submit_async(
+        context, settings, database, data, address, token, background, posting_threads
+    )
     return JSONResponse(
-        {"status": posted.status, "comment": posted.comment, "token": posted.token},
+        {
+            "status": posted.status,
+            "comment": posted.comment,
+            "token": posted.token,
+            "emails": "confirm" if posted.subscribed else None,
+        },
         status_code=201 if posted.status == "approved" else 202,
         headers={"Cache-Control": "no-store"},
     )

@@ -1,0 +1,26 @@
+"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what the service sends, for mail tests."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from dataclasses import dataclass, field
+
+from aiosmtpd.smtp import Envelope
+
+
+@dataclass
+class Inbox:
+    """An aiosmtpd handler that keeps every message; `refuse` makes it answer 554."""
+
+    refuse: bool = False
+    messages: list[tuple[list[str], email.message.EmailMessage]] = field(default_factory=list)
+
+    # The method name is aiosmtpd's hook name.
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:  # noqa: N802
+        if self.refuse:
+            return "554 5.7.1 Message refused"
+        content = envelope.content if isinstance(envelope.content, bytes) else b""
+        message = email.message_from_bytes(content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        return "250 OK"
