@@ -50,8 +50,8 @@ def environment(database_url: str, pages_file: Path, **settings: Any) -> dict[st
 class Service:
     """One `comments serve` process (with its uvicorn workers)."""
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int = 1):
-        self.env, self.log_path, self.workers = env, log, workers
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 1, cpus: set[int] | None = None):
+        self.env, self.log_path, self.workers, self.cpus = env, log, workers, cpus
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -62,7 +62,12 @@ class Service:
         with self.log_path.open("ab") as log:
             # Its own process group, so a kill reaches the uvicorn workers too.
             self.process = subprocess.Popen(
-                command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=None if self.cpus is None else lambda: os.sched_setaffinity(0, self.cpus or set()),
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -97,8 +102,11 @@ class Service:
 
 
 @contextmanager
-def serving(env: dict[str, str], log: Path, workers: int = 1) -> Iterator[Service]:
-    service = Service(env, log, workers)
+def serving(
+    env: dict[str, str], log: Path, workers: int = 1, cpus: set[int] | None = None
+) -> Iterator[Service]:
+    """A started service; `cpus`: the only CPUs it (and its workers) may run on."""
+    service = Service(env, log, workers, cpus)
     service.start()
     try:
         yield service
