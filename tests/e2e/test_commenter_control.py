@@ -15,7 +15,6 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
@@ -29,7 +28,7 @@ from tests.e2e.conftest import (
     wait_for_thread,
 )
 from tests.harness import free_port
-from tests.service.mailbox import Inbox
+from tests.service.mailbox import Inbox, listening
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("e2e")]
 
@@ -41,13 +40,8 @@ SCREENSHOTS = Path("/tmp/screenshots-notify")
 
 @pytest.fixture(scope="module")
 def mail() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with listening() as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

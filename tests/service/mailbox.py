@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
+
+from tests.harness import free_port
 
 
 @dataclass
@@ -24,3 +29,15 @@ class Inbox:
         message = email.message_from_bytes(content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
         return "250 OK"
+
+
+@contextmanager
+def listening() -> Iterator[tuple[Inbox, int]]:
+    """A fresh Inbox served on 127.0.0.1, and its port, until the block ends."""
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

@@ -179,13 +179,20 @@ def unsubscribe(
     return _text(shell, settings, "unsubscribed", lang)
 
 
-def _owner(signer: Signer, settings: Settings, token: str, author: str | None) -> Owner | InvalidToken | None:
-    """Whose data: the email link's token first, else the browser's edit token; None for neither."""
+def _owner(
+    shell: PageShell, signer: Signer, settings: Settings, token: str, author: str | None, lang: str | None
+) -> Owner | HTMLResponse:
+    """Whose data: the email link's token first, else the browser's edit token; otherwise
+    the page that says why not (a forged or expired link, or neither)."""
     if token:
         key = _key(signer, settings, MY_DATA_LINK, token)
-        return key if isinstance(key, InvalidToken) else Owner(email_key=key)
+        if isinstance(key, InvalidToken):
+            return _refusal(shell, settings, key, lang)
+        return Owner(email_key=key)
     token_hash = author_token_hash(signer, settings, author)
-    return None if token_hash is None else Owner(token_hash=token_hash)
+    if token_hash is None:
+        return _text(shell, settings, "who", lang, status=403)
+    return Owner(token_hash=token_hash)
 
 
 AuthorCookie = Annotated[str | None, Cookie(alias=AUTHOR_COOKIE)]
@@ -202,11 +209,9 @@ def my_data_page(
     lang: PageLanguage = None,
 ) -> Response:
     """The confirmation step: what would be deleted, the download, and the button."""
-    owner = _owner(signer, settings, token, author)
-    if isinstance(owner, InvalidToken):
-        return _refusal(shell, settings, owner, lang)
-    if owner is None:
-        return _text(shell, settings, "who", lang, status=403)
+    owner = _owner(shell, signer, settings, token, author, lang)
+    if not isinstance(owner, Owner):
+        return owner
     with database.read() as session:
         found = commenter_data.comments_of(session, signer, owner)
         exported = commenter_data.export(session, found, language(lang), settings.keep_rejected_days)
@@ -236,11 +241,9 @@ def my_data_export(
     author: AuthorCookie = None,
     lang: PageLanguage = None,
 ) -> Response:
-    owner = _owner(signer, settings, token, author)
-    if isinstance(owner, InvalidToken):
-        return _refusal(shell, settings, owner, lang)
-    if owner is None:
-        return _text(shell, settings, "who", lang, status=403)
+    owner = _owner(shell, signer, settings, token, author, lang)
+    if not isinstance(owner, Owner):
+        return owner
     return _export(database, signer, settings, owner, language(lang))
 
 
@@ -266,11 +269,9 @@ def my_data_delete(
     author: AuthorCookie = None,
     lang: PageLanguage = None,
 ) -> Response:
-    owner = _owner(signer, settings, token, author)
-    if isinstance(owner, InvalidToken):
-        return _refusal(shell, settings, owner, lang)
-    if owner is None:
-        return _text(shell, settings, "who", lang, status=403)
+    owner = _owner(shell, signer, settings, token, author, lang)
+    if not isinstance(owner, Owner):
+        return owner
     if owner.token_hash is not None and not same_origin(request):
         return _text(shell, settings, "not-here", lang, status=403)
     with database.write() as session:
