@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,13 +17,24 @@ from tests.harness import free_port
 
 @dataclass
 class Inbox:
-    """An aiosmtpd handler that keeps every message; `refuse` makes it answer 554."""
+    """An aiosmtpd handler that keeps every message; `refuse` makes it answer 554.
+
+    Clearing `open` holds each message in DATA (its sender waits) until it is set again;
+    `arriving` is set when one has reached DATA.
+    """
 
     refuse: bool = False
     messages: list[tuple[list[str], email.message.EmailMessage]] = field(default_factory=list)
+    open: threading.Event = field(default_factory=threading.Event)
+    arriving: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.open.set()
 
     # The method name is aiosmtpd's hook name.
     async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:  # noqa: N802
+        self.arriving.set()
+        self.open.wait(timeout=30)  # blocks the server's own loop: fine, a test talks to it alone
         if self.refuse:
             return "554 5.7.1 Message refused"
         content = envelope.content if isinstance(envelope.content, bytes) else b""

@@ -7,7 +7,9 @@ after a post that asked for emails (a background task, after the response) and e
 never waits for the mail server and never fails because of it.
 
 Sending claims each message first (moves its next attempt a few minutes on), so two
-instances never send the same one. On success the message is deleted; on failure it
+instances never send the same one. Within one instance, rounds take turns: a post's
+round that starts while housekeeping's is sending waits for it, so when it returns,
+everything queued before it has been tried. On success the message is deleted; on failure it
 waits 1, 2, 4... minutes (at most six hours) and is tried again, up to
 `outbox_max_attempts` times, then dropped with an error in the log.
 """
@@ -18,6 +20,7 @@ import datetime as dt
 import email
 import email.policy
 import logging
+import threading
 from email.message import EmailMessage
 
 from sqlalchemy import select
@@ -35,13 +38,15 @@ log = logging.getLogger(__name__)
 CLAIM = dt.timedelta(minutes=5)  # longer than one SMTP attempt can take
 BATCH = 50
 MAX_WAIT = dt.timedelta(hours=6)
+_ROUND = threading.Lock()
 
 
 def run_once(database: Transactions, settings: Settings, signer: Signer) -> None:
     if not settings.commenter_emails_on:
         return
-    queue_due(database, settings, signer)
-    send_queued(database, settings)
+    with _ROUND:
+        queue_due(database, settings, signer)
+        send_queued(database, settings)
 
 
 def queue_due(database: Transactions, settings: Settings, signer: Signer) -> int:
