@@ -43,7 +43,8 @@ TELEMETRY_OFF: TelemetryConfig = {
     "auto_configure": False,
 }
 # Threads per process that check and render posts; their writes then wait for a batch
-# without holding one. With 16 posting clients, 2 threads posted about 1.2 times as fast
+# without holding one (a lone post's thread writes it itself: infra/group_commit.py).
+# With 16 posting clients, 2 threads posted about 1.2 times as fast
 # as the shared pool's 40 (medians of five runs: 644 against 550 posts/s, before group
 # commit). Reads and every other request keep the shared pool.
 POSTING_THREADS = 2

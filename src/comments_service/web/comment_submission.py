@@ -51,12 +51,13 @@ async def submit_async(
     background: BackgroundTasks,
     threads: CapacityLimiter,
 ) -> posting.Posted:
-    """Post from the event loop: checked and rendered in one of `threads`, then awaited, threadless."""
+    """Post from the event loop: checked and rendered in one of `threads`, its batch awaited threadless."""
     with context.batches.expect() as slot:
         future = await anyio.to_thread.run_sync(
             posting.start, context, slot, data, address, token, limiter=threads
         )
-    posted = await asyncio.wrap_future(future)
+    # A lone post was written by its posting thread (group_commit.py): no need to wait.
+    posted = future.result() if future.done() else await asyncio.wrap_future(future)
     _tell_moderators(context, settings, data, posted, background)
     _send_to_commenters(context, settings, database, posted, background)
     return posted
@@ -91,5 +92,5 @@ def _send_to_commenters(
     background: BackgroundTasks,
 ) -> None:
     """A confirmation is due, or a reply published at once may be: the outbox runs after the response."""
-    if posted.subscribed or posted.status == "approved":
+    if settings.commenter_emails_on and (posted.subscribed or posted.status == "approved"):
         background.add_task(run_once, database, settings, context.signer)

@@ -92,8 +92,8 @@ PageShellDep = Annotated[PageShell, Depends(_page_shell)]
 PostingDep = Annotated[PostingContext, Depends(_posting)]
 FeedbackDep = Annotated[FeedbackContext, Depends(_feedback)]
 # The threads that check and render posts (CPU work): more of them only fight over the
-# GIL. The write itself waits for its batch without a thread (infra/group_commit.py;
-# see app_factory.POSTING_THREADS).
+# GIL. A write waits for its batch without a thread, unless the post is alone and its
+# thread writes it at once (infra/group_commit.py; see app_factory.POSTING_THREADS).
 PostingThreadsDep = Annotated[CapacityLimiter, Depends(_posting_threads)]
 ProxyNoticeDep = Annotated[ProxyNotice, Depends(_proxy_notice)]
 ClientAddress = Annotated[str, Depends(_client_address)]

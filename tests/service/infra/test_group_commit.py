@@ -169,3 +169,31 @@ def test_writes_are_answered_even_when_the_writers_lock_fails(
     monkeypatch.undo()
     assert group.submit(insert("later")).result(WAIT) == "later"
     group.close()
+
+
+def test_a_lone_posts_write_is_done_by_its_own_thread_and_answered_at_once(database: Database) -> None:
+    group = GroupCommit(database, max_batch=64, max_wait_seconds=WAIT)
+    writers: list[threading.Thread] = []
+
+    def step(session: Session) -> str:
+        writers.append(threading.current_thread())
+        return insert("alone")(session)
+
+    with group.expect() as slot:
+        future = slot.submit(step)
+    assert future.done()  # no hand-off to the writer thread and back
+    assert (future.result(), writers) == ("alone", [threading.current_thread()])
+    assert (group.transactions, group.written) == (1, 1)
+    group.close()
+
+
+def test_a_post_arriving_while_a_batch_is_written_joins_the_next_one(database: Database) -> None:
+    group = GroupCommit(database, max_batch=64, max_wait_seconds=0)
+    release, first = plug(group)
+    with group.expect() as slot:
+        future = slot.submit(insert("joined"))
+    assert not future.done()  # queued for the writer, not written beside the running batch
+    release.set()
+    assert (first.result(WAIT), future.result(WAIT)) == ("plug", "joined")
+    assert (group.transactions, group.written) == (2, 2)
+    group.close()
