@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from .messages import REFERENCE, Language, language_of_thread
@@ -64,16 +64,19 @@ def subscribe(session: Session, comment_id: int, email: str, email_key: str) -> 
         .where(Subscription.email_key == email_key, Subscription.confirmed_at.is_not(None))
         .limit(1)
     )
-    subscription = Subscription(
-        comment_id=comment_id,
-        email=email,
-        email_key=email_key,
-        confirmed_at=utcnow() if confirmed else None,
-    )
-    session.add(subscription)
-    session.flush()
+    # Statements, not session.add: posting writes in a statement savepoint (transactions.savepoint).
+    subscription_id = session.execute(
+        insert(Subscription)
+        .values(
+            comment_id=comment_id,
+            email=email,
+            email_key=email_key,
+            confirmed_at=utcnow() if confirmed else None,
+        )
+        .returning(Subscription.id)
+    ).scalar_one()
     if not confirmed:
-        session.add(Notification(subscription_id=subscription.id, comment_id=comment_id, kind=CONFIRM))
+        _tell(session, subscription_id, comment_id, CONFIRM)
 
 
 def confirm(session: Session, email_key: str) -> int:
@@ -139,7 +142,13 @@ def _due(session: Session, subscription: Subscription | None, comment_id: int, k
         .limit(1)
     )
     if told is None:
-        session.add(Notification(subscription_id=subscription.id, comment_id=comment_id, kind=kind))
+        _tell(session, subscription.id, comment_id, kind)
+
+
+def _tell(session: Session, subscription_id: int, comment_id: int, kind: str) -> None:
+    session.execute(
+        insert(Notification).values(subscription_id=subscription_id, comment_id=comment_id, kind=kind)
+    )
 
 
 def due_digests(session: Session, window: dt.timedelta) -> list[Digest]:

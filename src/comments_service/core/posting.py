@@ -40,7 +40,7 @@ from .states import State
 from .thread_view import node
 from .times import utcnow
 from .tokens import Signer, sha256
-from .transactions import Batches, Slot
+from .transactions import Batches, Slot, savepoint
 
 
 @dataclass(frozen=True)
@@ -126,12 +126,12 @@ def store(context: PostingContext, checked: Checked, session: Session) -> Posted
     policy = context.policy
     limits = [limit for limit in post_limits(policy) if limit.allowed > 0]
     if limits:
-        with session.begin_nested():  # one over the limit rolls back: not counted
+        with savepoint(session):  # one over the limit rolls back: not counted
             check_rate(session, checked.client, limits)
     if checked.refusal is not None:
         raise checked.refusal
     data = checked.data
-    with session.begin_nested():  # a post refused here (a duplicate) uses nothing of its form
+    with savepoint(session):  # a post refused here (a duplicate) uses nothing of its form
         count_form_use(
             session,
             data.form_token,

@@ -29,6 +29,7 @@ from ..infra.schema_upgrade import migrate
 from ..infra.settings import Settings
 from ..infra.thread_cache import PublicThreads
 from . import admin_common, problems
+from .comment_submission import Submissions
 from .middleware import FRAMING_ONLY, BodyLimit, FloodGate, ProxyCheck, ProxyNotice, SecurityHeaders
 from .page_shell import FALLBACK_POLICY, PageShell
 from .routers import admin, admin_feedback, admin_people, admin_queue, api, commenter, discussion, feedback
@@ -100,6 +101,7 @@ def _wire(app: FastAPI, settings: Settings, database: Database) -> None:
     )
     state.posting = PostingContext(settings, state.signer, state.group_commit, state.page_list, FullWindows())
     state.posting_threads = CapacityLimiter(POSTING_THREADS)
+    state.submissions = Submissions(state.posting, settings, database, state.posting_threads)
     feedback_pages = PageList(settings.feedback_pages_file, section="pages")
     state.feedback = FeedbackContext(settings, state.signer, database, feedback_pages)
     state.proxy_notice = ProxyNotice()

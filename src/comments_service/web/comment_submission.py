@@ -12,6 +12,7 @@ retried by housekeeping if the server is down).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 import anyio.to_thread
 from anyio import CapacityLimiter
@@ -25,42 +26,39 @@ from ..infra.outbox import run_once
 from ..infra.settings import Settings
 
 
-def submit(
-    context: posting.PostingContext,
-    settings: Settings,
-    database: Transactions,
-    data: NewComment,
-    address: str,
-    token: str | None,
-    background: BackgroundTasks,
-) -> posting.Posted:
-    """Post from a worker thread (the no-JavaScript form's handler runs in one)."""
-    posted = posting.post(context, data, address, token)
-    _tell_moderators(context, settings, data, posted, background)
-    _send_to_commenters(context, settings, database, posted, background)
-    return posted
+@dataclass(frozen=True)
+class Submissions:
+    """Posting as the web does it, wired once per app: one dependency for the handlers (each costs)."""
 
+    context: posting.PostingContext
+    settings: Settings
+    database: Transactions
+    threads: CapacityLimiter  # the posting threads (app_factory.POSTING_THREADS)
 
-async def submit_async(
-    context: posting.PostingContext,
-    settings: Settings,
-    database: Transactions,
-    data: NewComment,
-    address: str,
-    token: str | None,
-    background: BackgroundTasks,
-    threads: CapacityLimiter,
-) -> posting.Posted:
-    """Post from the event loop: checked and rendered in one of `threads`, its batch awaited threadless."""
-    with context.batches.expect() as slot:
-        future = await anyio.to_thread.run_sync(
-            posting.start, context, slot, data, address, token, limiter=threads
-        )
-    # A lone post was written by its posting thread (group_commit.py): no need to wait.
-    posted = future.result() if future.done() else await asyncio.wrap_future(future)
-    _tell_moderators(context, settings, data, posted, background)
-    _send_to_commenters(context, settings, database, posted, background)
-    return posted
+    def submit(
+        self, data: NewComment, address: str, token: str | None, background: BackgroundTasks
+    ) -> posting.Posted:
+        """Post from a worker thread (the no-JavaScript form's handler runs in one)."""
+        posted = posting.post(self.context, data, address, token)
+        self._after(data, posted, background)
+        return posted
+
+    async def submit_async(
+        self, data: NewComment, address: str, token: str | None, background: BackgroundTasks
+    ) -> posting.Posted:
+        """Post from the event loop: checked and rendered in a posting thread, then awaited threadless."""
+        with self.context.batches.expect() as slot:
+            future = await anyio.to_thread.run_sync(
+                posting.start, self.context, slot, data, address, token, limiter=self.threads
+            )
+        # A lone post was written by its posting thread (group_commit.py): no need to wait.
+        posted = future.result() if future.done() else await asyncio.wrap_future(future)
+        self._after(data, posted, background)
+        return posted
+
+    def _after(self, data: NewComment, posted: posting.Posted, background: BackgroundTasks) -> None:
+        _tell_moderators(self.context, self.settings, data, posted, background)
+        _send_to_commenters(self.context, self.settings, self.database, posted, background)
 
 
 def _tell_moderators(

@@ -13,11 +13,11 @@ from fastapi import Depends, Request
 
 from ..core.clients import client_address
 from ..core.feedback import FeedbackContext
-from ..core.posting import PostingContext
 from ..core.tokens import Signer
 from ..infra.database import Database
 from ..infra.page_list import PageList
 from ..infra.settings import Settings
+from .comment_submission import Submissions
 from .middleware import ProxyNotice
 from .page_shell import PageShell
 from .thread_reader import ThreadReader
@@ -53,8 +53,8 @@ async def _page_shell(request: Request) -> PageShell:
     return found
 
 
-async def _posting(request: Request) -> PostingContext:
-    found: PostingContext = request.app.state.posting
+async def _submissions(request: Request) -> Submissions:
+    found: Submissions = request.app.state.submissions
     return found
 
 
@@ -89,7 +89,7 @@ SignerDep = Annotated[Signer, Depends(_signer)]
 PageListDep = Annotated[PageList, Depends(_page_list)]
 ThreadReaderDep = Annotated[ThreadReader, Depends(_thread_reader)]
 PageShellDep = Annotated[PageShell, Depends(_page_shell)]
-PostingDep = Annotated[PostingContext, Depends(_posting)]
+SubmissionsDep = Annotated[Submissions, Depends(_submissions)]
 FeedbackDep = Annotated[FeedbackContext, Depends(_feedback)]
 # The threads that check and render posts (CPU work): more of them only fight over the
 # GIL. A write waits for its batch without a thread, unless the post is alone and its

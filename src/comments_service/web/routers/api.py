@@ -20,15 +20,13 @@ from ...core.times import utcnow
 from ...infra.thread_cache import Body
 from .. import atom_feed
 from ..api_schema import CommentOut, Counts, FormToken, Health, Posted, Problem, ThreadOut
-from ..comment_submission import submit_async
 from ..dependencies import (
     ClientAddress,
     DatabaseDep,
     PageListDep,
-    PostingDep,
-    PostingThreadsDep,
     SettingsDep,
     SignerDep,
+    SubmissionsDep,
     ThreadReaderDep,
 )
 from ..problems import NotJson
@@ -137,17 +135,12 @@ async def post_comment(
     data: NewComment,
     background: BackgroundTasks,
     address: ClientAddress,
-    context: PostingDep,
-    settings: SettingsDep,
-    database: DatabaseDep,
-    posting_threads: PostingThreadsDep,
+    submissions: SubmissionsDep,
     token: Token = None,
 ) -> JSONResponse:
     """201 when published at once, 202 when it waits for a moderator."""
     request.state.thread = data.thread  # a refusal is said in this page's language
-    posted = await submit_async(
-        context, settings, database, data, address, token, background, posting_threads
-    )
+    posted = await submissions.submit_async(data, address, token, background)
     return JSONResponse(
         {
             "status": posted.status,

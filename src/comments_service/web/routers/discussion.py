@@ -40,15 +40,14 @@ from ...core.thread_view import thread_view
 from ...core.tokens import Signer
 from ...infra.database import Database
 from ...infra.settings import Settings
-from ..comment_submission import submit
 from ..dependencies import (
     ClientAddress,
     DatabaseDep,
     PageListDep,
     PageShellDep,
-    PostingDep,
     SettingsDep,
     SignerDep,
+    SubmissionsDep,
 )
 from ..html_pages import message_page, page
 from ..origin_check import same_origin
@@ -192,7 +191,7 @@ def submit_form(
     database: DatabaseDep,
     settings: SettingsDep,
     signer: SignerDep,
-    context: PostingDep,
+    submissions: SubmissionsDep,
     thread: Annotated[str, Form(max_length=THREAD_KEY_MAX_LENGTH)] = "",
     parent: Annotated[str, Form(max_length=20)] = "",
     name: Annotated[str, Form(max_length=1000)] = "",
@@ -230,7 +229,7 @@ def submit_form(
             form_token=form_token or "-",
             notify=bool(notify) and settings.commenter_emails_on,
         )
-        posted = submit(context, settings, database, data, address, author, background)
+        posted = submissions.submit(data, address, author, background)
     except ValidationError as error:
         form.errors = _errors(error.errors(), where.language)
         return _show(where, form, status=422)
