@@ -6,6 +6,7 @@ costs one small query when nothing changed and never renders or sorts again.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import json
@@ -134,6 +135,10 @@ class PublicThreads:
     the connection is opened in a worker thread, used only when the database is in
     WAL mode (where readers never wait for a writer), and gives up after a few
     milliseconds if the database is busy anyway, leaving the read to a worker thread.
+
+    Readers who miss the same thread at the same version share one load: a popular
+    thread that just changed would otherwise be rebuilt by every reader waiting for it
+    at once (a 1,000-comment thread costs some 20 ms of CPU each time).
     """
 
     def __init__(self, database: Database, settings: Settings):
@@ -142,6 +147,7 @@ class PublicThreads:
         self._inline = database.engine.dialect.name == "sqlite"
         self._connection: Any = None  # opened on first use, after migrations have run
         self._changes: ThreadChanges | None = None
+        self._loading: dict[tuple[object, ...], asyncio.Task[Body]] = {}  # misses being loaded
         if database.engine.dialect.name == "postgresql":
             self._changes = ThreadChanges(database.engine, self._cache.changed, self._cache.forget_all)
             on_thread_change(database.engine, self._cache.changed)
@@ -156,12 +162,31 @@ class PublicThreads:
             entry = self._cache.latest(page.thread)
             if entry is not None and entry[0][1:] == (page.title, page.url):
                 return entry[1]
-        elif self._inline:
+            # No change heard since this generation: a load started in it is current.
+            key = (page.thread, page.title, page.url, self._cache.generation(page.thread))
+            return await self._shared_load(key, page)
+        if self._inline:
             version = await self._sqlite_version(page.thread)
-            cached = None if version is None else self._cache.get(page.thread, self._stamp(page, version))
-            if cached is not None:
-                return cached
+            if version is not None:
+                stamp = self._stamp(page, version)
+                cached = self._cache.get(page.thread, stamp)
+                return cached or await self._shared_load((page.thread, *stamp), page)
         return await anyio.to_thread.run_sync(self._load, page)
+
+    async def _shared_load(self, key: tuple[object, ...], page: PageInfo) -> Body:
+        """The load for `key` already under way, or a new one; it goes on if its first reader leaves."""
+        task = self._loading.get(key)
+        if task is None:
+            task = asyncio.ensure_future(anyio.to_thread.run_sync(self._load, page))
+            self._loading[key] = task
+            task.add_done_callback(lambda done: self._forget_load(key, done))
+        return await asyncio.shield(task)
+
+    def _forget_load(self, key: tuple[object, ...], done: asyncio.Task[Body]) -> None:
+        if self._loading.get(key) is done:
+            del self._loading[key]
+        if not done.cancelled():
+            done.exception()  # retrieved: a failure is answered to the readers still waiting
 
     def close(self) -> None:
         if self._changes is not None:

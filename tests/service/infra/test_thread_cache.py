@@ -138,6 +138,65 @@ def test_a_busy_version_check_leaves_the_read_to_a_worker_thread(
     assert loads == ["articles/first", "articles/first"]
 
 
+def held_loads(
+    threads: PublicThreads, monkeypatch: pytest.MonkeyPatch, read_first: bool
+) -> tuple[list[str], threading.Event, threading.Event]:
+    """Loads held until `release` (after reading the database when `read_first`); `started` set on the way."""
+    loads: list[str] = []
+    started, release = threading.Event(), threading.Event()
+    real: Callable[[PageInfo], Any] = threads._load
+
+    def load(page: PageInfo) -> Any:
+        loads.append(page.thread)
+        body = real(page) if read_first else None
+        started.set()
+        assert release.wait(30)
+        return body if read_first else real(page)
+
+    monkeypatch.setattr(threads, "_load", load)
+    return loads, started, release
+
+
+def test_readers_who_miss_one_thread_at_once_share_one_load(
+    wal_threads: PublicThreads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads, read, release = held_loads(wal_threads, monkeypatch, read_first=False)
+
+    async def two_readers() -> tuple[Body, Body]:
+        first = asyncio.create_task(wal_threads.body(PAGE))
+        assert await asyncio.to_thread(read.wait, 30)  # the first reader's load is under way
+        second = asyncio.create_task(wal_threads.body(PAGE))
+        await asyncio.sleep(0.05)
+        release.set()
+        return await first, await second
+
+    first, second = asyncio.run(two_readers())
+    assert first is second
+    assert loads == [PAGE.thread]
+
+
+def test_a_reader_after_a_change_is_not_given_the_load_begun_before_it(
+    wal_threads: PublicThreads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads, read, release = held_loads(wal_threads, monkeypatch, read_first=True)
+    url = str(wal_threads._database.engine.url)
+    add_comment(url, "Before.")
+
+    async def change_between() -> tuple[Body, Body]:
+        first = asyncio.create_task(wal_threads.body(PAGE))
+        assert await asyncio.to_thread(read.wait, 30)  # read before the change, not yet answered
+        add_comment(url, "After.")
+        second = asyncio.create_task(wal_threads.body(PAGE))
+        await asyncio.sleep(0.05)
+        release.set()
+        return await first, await second
+
+    first, second = asyncio.run(change_between())
+    assert b"After." not in first.raw
+    assert b"After." in second.raw
+    assert loads == [PAGE.thread, PAGE.thread]
+
+
 # -- PostgreSQL: the database tells of changes (LISTEN/NOTIFY) ----------------------------
 
 
