@@ -18,7 +18,7 @@ The writer waits for more posts only while this process has posts on their way (
 
 A lone post (nothing queued, nothing being written or checked in this process) is
 written at once by the posting thread that submits it through its slot, in a batch
-of one: handing it to the writer thread and back cost about a fifth of a post.
+of one, instead of waiting for two thread switches (to the writer thread and back).
 """
 
 from __future__ import annotations

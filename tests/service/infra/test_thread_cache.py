@@ -240,7 +240,10 @@ def pg_threads(postgres_server: Any) -> Any:
 def test_on_postgresql_a_cached_thread_is_served_without_a_query_until_it_changes(pg_threads: Any) -> None:
     url, threads, queries = pg_threads
     wait_for(lambda: threads._changes.listening, "the process listens")
+    heard = threads._cache.generation(PAGE.thread)
     add_comment(url, "First.")
+    # Heard before the first read: heard during it, the change rightly keeps that read's view out.
+    wait_for(lambda: threads._cache.generation(PAGE.thread) != heard, "the change is heard")
     first = asyncio.run(threads.body(PAGE))
     assert b"First." in first.raw
     before = len(queries)
