@@ -11,11 +11,13 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +95,23 @@ def save_results(name: str, data: dict[str, Any]) -> Path:
     path.write_text(json.dumps(document, indent=1, default=str) + "\n", encoding="utf-8")
     print(f"Figures written to {path.relative_to(ROOT)}", flush=True)
     return path
+
+
+def run_comments_benchmark(
+    name: str, run: Callable[[Path], Coroutine[Any, Any, dict[str, Any]]]
+) -> dict[str, Any]:
+    """`run(work)` on uvloop in a fresh folder (removed after), timed, its results saved."""
+    import uvloop
+
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    try:
+        results = uvloop.run(run(work))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results["elapsed_seconds"] = time.perf_counter() - started
+    save_results(name, results)
+    return results
 
 
 def goal(label: str, met: bool, detail: str) -> str:

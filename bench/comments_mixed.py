@@ -34,9 +34,7 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -45,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import free_port, goal, print_summary, save_results
+from _common import free_port, goal, print_summary, run_comments_benchmark
 from comment_servers import ISSO_VERSION, Isso, Ours, ensure_isso, isso_durability
 from comment_texts import comment_text
 from load_driver import Connection, connection_owners, run_load
@@ -294,16 +292,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2000, help="threads (pages with comments)")
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL runs")
     args = parser.parse_args()
-    import uvloop
-
-    started = time.perf_counter()
-    work = Path(tempfile.mkdtemp(prefix="bench-mixed-"))
-    try:
-        results = uvloop.run(run(args, work))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    results["elapsed_seconds"] = time.perf_counter() - started
-    save_results("comments_mixed", results)
+    results = run_comments_benchmark("comments_mixed", lambda work: run(args, work))
     print_summary("comments_mixed", mixed_tables(results), notes_of(results))
     return 0
 

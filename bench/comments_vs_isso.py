@@ -31,16 +31,14 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cross_check
-from _common import goal, print_summary, ratio, save_results
+from _common import goal, print_summary, ratio, run_comments_benchmark
 from comment_servers import (
     ISSO_HEADERS,
     ISSO_VERSION,
@@ -317,16 +315,7 @@ def main() -> int:
     parser.add_argument("--post-seconds", type=float, default=5.0, help="measured seconds per posting phase")
     parser.add_argument("--post-runs", type=int, default=3, help="consecutive posting runs")
     args = parser.parse_args()
-    import uvloop
-
-    started = time.perf_counter()
-    work = Path(tempfile.mkdtemp(prefix="bench-comments-"))
-    try:
-        results = uvloop.run(run(args, work))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    results["elapsed_seconds"] = time.perf_counter() - started
-    save_results("comments_vs_isso", results)
+    results = run_comments_benchmark("comments_vs_isso", lambda work: run(args, work))
     report(results)
     return 0
 
