@@ -30,3 +30,7 @@ def searched_text(page: Page, html: str) -> str | None:
     for part, searched in edits:
         html = html.replace(part, searched)
     return html
+
+
+def forget() -> None:
+    _edits.clear()
