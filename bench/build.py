@@ -22,6 +22,7 @@ cProfile (timed by CPU, bench/cpu_profile.py) and the extra time is shown per st
 and plugin. Also times the real site's clean build.
 
     .venv/bin/python bench/build.py [--sizes 10,100,1000] [--sequential] [--keep]
+    .venv/bin/python bench/build.py --sizes 1000 --baseline main   # before/after in one run
     .venv/bin/python bench/build.py --ablate 500   # what each part costs (not in run_all)
 """
 
@@ -38,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, goal, median, print_summary, ratio, save_results
-from build_configs import write_ablations, write_project
+from build_configs import write_ablations, write_baseline, write_project
 from build_runs import Run, build, measure, profile, profile_labels, real_site_build
 from synthetic_site import generate
 from text_tables import table
@@ -62,6 +63,9 @@ def main() -> int:
     parser.add_argument("--profile-size", type=int, default=100, help="pages of the profiled site")
     parser.add_argument("--ablate", type=int, metavar="PAGES", help="only: cost of each part at PAGES")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects in /tmp")
+    parser.add_argument(
+        "--baseline", metavar="REF", help="also build the project's overrides and mkdocs.yml as at git REF"
+    )
     parser.add_argument(
         "--sequential", action="store_true", help="one build at a time (default: each round side by side)"
     )
@@ -127,9 +131,17 @@ def figures_of(measured: dict[str, list[Run]], size: int, words: int, runs: int)
             "median_wall": median([r.wall for r in runs_]),
             "median_maxrss_mb": median([r.maxrss_mb for r in runs_]),
         }
-    for anchor in ("material-plugins", "bare"):
-        for key, field_ in (("cpu", "median_cpu"), ("wall", "median_wall"), ("memory", "median_maxrss_mb")):
-            figures[f"ratio_{key}_{anchor}"] = ratio(figures["project"][field_], figures[anchor][field_])
+    for ours, prefix in (("project", "ratio"), ("baseline", "baseline_ratio")):
+        for anchor in ("material-plugins", "bare"):
+            for key, field_ in (
+                ("cpu", "median_cpu"),
+                ("wall", "median_wall"),
+                ("memory", "median_maxrss_mb"),
+            ):
+                if ours in figures:
+                    figures[f"{prefix}_{key}_{anchor}"] = ratio(
+                        figures[ours][field_], figures[anchor][field_]
+                    )
     return figures
 
 
@@ -139,13 +151,16 @@ def measure_size(
     project = work / f"site-{size}"
     spec = generate(size)
     write_project(spec, project)
+    configs = dict(CONFIGS)
+    if args.baseline:
+        configs["baseline"] = (write_baseline(project, args.baseline), True)
     words = sum(len(text.split()) for text in spec.files.values())
     print(f"{size} pages, {words:,} words", flush=True)
-    if first:  # warm the disk cache and imports once, untimed
-        for config, strict in CONFIGS.values():
+    if first:  # warm the disk cache and imports once (and the precompressed cache), untimed
+        for config, strict in configs.values():
             build(project, config, project / "out-warm", strict)
     runs = args.runs or RUNS.get(size, 3)
-    figures = figures_of(measure(project, CONFIGS, runs, side_by_side=side_by_side), size, words, runs)
+    figures = figures_of(measure(project, configs, runs, side_by_side=side_by_side), size, words, runs)
     if not args.keep:
         shutil.rmtree(project)
     return figures
@@ -156,6 +171,9 @@ def profile_rows(work: Path, size: int) -> tuple[list[list[Any]], dict[str, Any]
     print(f"Profiling one {size}-page build of the project and of the anchor (cProfile)", flush=True)
     project = work / f"profile-{size}"
     write_project(generate(size), project)
+    # Untimed, as before the timed builds: fills precompress.py's cache (var/cache in the
+    # project), which every timed build of the project reads; unprofiled it is 1.2 s of zopfli.
+    build(project, "mkdocs.yml", project / "out-warm", strict=True)
     ours_costs = profile(project, "mkdocs.yml", strict=True)
     anchor_costs = profile(project, "mkdocs-anchor.yml", strict=False)
     ordered = [label for label, *_ in profile_labels()]
@@ -180,6 +198,7 @@ def scaling(work: Path, args: argparse.Namespace) -> int:
         "goals": GOALS,
         "load_before": os.getloadavg(),
         "side_by_side": side_by_side,
+        "baseline": args.baseline,
     }
     print(f"Working in {work}", flush=True)
     real = real_site_build()
@@ -210,6 +229,14 @@ def scaling_table(results: dict[str, Any]) -> str:
         [size, f["runs"], *(f[n]["median_cpu"] for n in names), *(f[r] for r in ratios),
          *(f[n]["median_maxrss_mb"] for n in names)]
         for size, f in results["sizes"].items()
+    ]  # fmt: skip
+    rows += [
+        [f"{size} (baseline {results['baseline']})", f["runs"], f["baseline"]["median_cpu"],
+         f["material-plugins"]["median_cpu"], f["bare"]["median_cpu"],
+         *(f[f"baseline_{r}"] for r in ratios), f["baseline"]["median_maxrss_mb"],
+         f["material-plugins"]["median_maxrss_mb"], f["bare"]["median_maxrss_mb"]]
+        for size, f in results["sizes"].items()
+        if "baseline" in f
     ]  # fmt: skip
     how = "one build at a time"
     if results["side_by_side"]:

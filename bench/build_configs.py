@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import tarfile
+from io import BytesIO
 from pathlib import Path
 
 import yaml
@@ -56,6 +59,29 @@ def write_project(spec: SiteSpec, where: Path) -> None:
     )
     (where / "mkdocs-bare.yml").write_text(bare, encoding="utf-8")
     (where / "mkdocs-anchor.yml").write_text(edited(config + nav, OWN_CODE, "anchor"), encoding="utf-8")
+
+
+def write_baseline(project: Path, ref: str) -> str:
+    """The project's configuration and overrides as they were at git `ref`, beside the current
+    ones (same docs, data and includes): its config file's name, to build before/after in one run."""
+    archive = subprocess.run(
+        ["git", "archive", ref, "overrides", "mkdocs.yml"], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(project / "baseline", filter="data")
+    config = (project / "baseline" / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config[: config.index("\nnav:\n") + 1]
+    config = edited(
+        config,
+        [
+            (r"(?m)^(  - )overrides/", r"\1baseline/overrides/"),
+            (r"\n  custom_dir: overrides\n", "\n  custom_dir: baseline/overrides\n"),
+        ],
+        f"baseline {ref}",
+    )
+    nav = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs-baseline.yml").write_text(config + nav[nav.index("\nnav:\n") + 1 :], encoding="utf-8")
+    return "mkdocs-baseline.yml"
 
 
 def edited(text: str, edits: list[tuple[str, str]], name: str) -> str:

@@ -46,13 +46,17 @@ def problems(
     starts = _line_starts(markdown)
     lines = markdown.split("\n")
     sections = _sections(lines)
-    # Per section (by its heading's line, 0 before the first): (key, attributed?) per citation.
-    cited: dict[int, list[tuple[str, bool]]] = {}
+
+    def attributed(offset: int) -> bool:
+        return bool(ATTRIBUTION.search(_sentence(lines, starts, offset)))
+
+    # Per section (by its heading's line, 0 before the first): (key, offset) per citation.
+    # Whether a citation's sentence says whose view it is is asked only where it matters.
+    cited: dict[int, list[tuple[str, int]]] = {}
     for offset, key in citations:
         line = _line_of(starts, offset)
-        attributed = bool(ATTRIBUTION.search(_sentence(lines, starts, offset)))
-        cited.setdefault(max((n for n in sections if n <= line), default=0), []).append((key, attributed))
-        if _field(sources, key, "grade") == "C" and not attributed:
+        cited.setdefault(max((n for n in sections if n <= line), default=0), []).append((key, offset))
+        if _field(sources, key, "grade") == "C" and not attributed(offset):
             found.append(
                 (
                     line,
@@ -64,7 +68,9 @@ def problems(
         keys = list(dict.fromkeys(key for key, _ in entries))
         if not any(_field(sources, key, "group") in HEALTH_GROUPS for key in keys):
             continue
-        if any(_field(sources, key, "grade") == "A" for key in keys) or all(said for _, said in entries):
+        if any(_field(sources, key, "grade") == "A" for key in keys) or all(
+            attributed(offset) for _, offset in entries
+        ):
             continue
         name = sections.get(section) or "the top of the page"
         shown = ", ".join(f"{key} ({_field(sources, key, 'grade') or '?'})" for key in keys)

@@ -40,7 +40,10 @@ def words(config: MkDocsConfig) -> dict[str, Any]:
 def _load(path: str, mtime: float) -> dict[str, dict[str, Any]]:
     """The file's tables, read again when it changes (mtime is part of the cache key)."""
     with open(path, encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle))
+        # libyaml's safe loader when PyYAML has it: the same tables, ten times faster.
+        return dict(
+            yaml.load(handle, Loader=yaml.CSafeLoader) if yaml.__with_libyaml__ else yaml.safe_load(handle)
+        )
 
 
 def long_date(day: dt.date, table: dict[str, Any]) -> str:

@@ -3,9 +3,11 @@
 Scripts run only from this site, plus the exact inline scripts the pages carry:
 Material's (its scope line differs with a page's depth), the search holder
 (main.html) and the comments loader (partials/comments.html). After the build,
-this hook reads every HTML page in the output, hashes each inline script that a
-browser would run (JSON data such as JSON-LD and Material's config does not run, so
-it needs no hash), and writes the policy where both servers read it, in _headers/:
+this hook hashes each inline script that a browser would run in every HTML page of
+the output (JSON data such as JSON-LD and Material's config does not run, so it needs
+no hash), and writes the policy where both servers read it, in _headers/. The pages
+this build made are read as it wrote them (on_post_page, after every hook that
+changes them); any other page in the output is read from its file:
 
 - content-security-policy.json: `comments serve --site` (make serve) sends the policy
   with every page, its own pages included;
@@ -22,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,6 +32,7 @@ from urllib.parse import urlsplit
 import _editions
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
+from mkdocs.structure.pages import Page
 
 FOLDER = "_headers"
 POLICY_FILE = "content-security-policy.json"
@@ -47,12 +51,35 @@ _RUNNABLE_TYPES = {
     "application/ecmascript",
     "text/ecmascript",
 }
+# The hashes of the inline scripts of each page this build wrote, by its file.
+_written: dict[str, set[str]] = {}
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    _written.clear()
+
+
+@event_priority(-100)  # after every hook that changes the page (minify.py minifies its scripts)
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    _written[os.path.normpath(page.file.abs_dest_path)] = page_hashes(output)
+    return output
+
+
+@event_priority(-100)
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    if template_name.endswith(".html"):
+        _written[os.path.normpath(os.path.join(config.site_dir, template_name))] = page_hashes(output_content)
+    return output_content
 
 
 @event_priority(-100)  # after every plugin has written its files
 def on_post_build(config: MkDocsConfig) -> None:
     site = _editions.site_root(config) or Path(config.site_dir)
-    hashes = sorted({script_hash(text) for page in site.rglob("*.html") for text in inline_scripts(page)})
+    found: set[str] = set()
+    for page in site.rglob("*.html"):
+        written = _written.get(os.path.normpath(page))
+        found |= written if written is not None else page_hashes(page.read_text(encoding="utf-8"))
+    hashes = sorted(found)
     policy = content_security_policy(hashes, str(config.extra["comments"]["api"]))
     folder = site / FOLDER
     folder.mkdir(exist_ok=True)
@@ -61,10 +88,14 @@ def on_post_build(config: MkDocsConfig) -> None:
     (folder / NGINX_FILE).write_text(nginx_include(policy), encoding="utf-8")
 
 
-def inline_scripts(page: Path) -> list[str]:
+def page_hashes(html: str) -> set[str]:
+    return {script_hash(text) for text in inline_scripts(html)}
+
+
+def inline_scripts(html: str) -> list[str]:
     """The text of every inline script of the page that a browser runs."""
     found = []
-    for match in _SCRIPT.finditer(page.read_text(encoding="utf-8")):
+    for match in _SCRIPT.finditer(html):
         attributes = {name.lower(): "".join(values) for name, *values in _ATTRIBUTE.findall(match.group(1))}
         kind = attributes.get("type", "").strip().lower()
         if "src" not in attributes and kind in _RUNNABLE_TYPES:

@@ -22,6 +22,7 @@ Runs before content_security_policy.py, which hashes the inline scripts as built
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -32,13 +33,21 @@ from mkdocs.structure.pages import Page
 
 STYLESHEETS = "assets/stylesheets"
 # Whole elements whose text keeps its whitespace or is not HTML text, comments, and any
-# tag (attribute values may hold ">" inside quotes); everything else is text.
+# tag (attribute values may hold ">" inside quotes); everything else is text. One group
+# around the whole, so that splitting a page by it gives text, kept, text, ..., text.
+_KEPT_ELEMENTS = ("pre", "textarea", "code", "kbd", "script", "style")
+_ELEMENTS = "|".join(rf"{name}\b.*?</{name}" for name in _KEPT_ELEMENTS)
 _KEPT = re.compile(
-    r"""<(pre|textarea|code|kbd|script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""",
-    re.DOTALL | re.IGNORECASE,
+    rf"""(<(?:(?i:{_ELEMENTS})\s*>|!--.*?-->|[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>))""", re.DOTALL
 )
-# HTML's whitespace (not Python's \s, which takes in the no-break space).
-_SPACES = re.compile(r"[ \t\n\r\f]+")
+# HTML's whitespace (not Python's \s, which takes in the no-break space): a run with a
+# line break in it, then a run without one that is more than a single space.
+_BROKEN_RUN = re.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*")
+_SPACE_RUN = re.compile(r"[ \t\r\f]{2,}|[\t\r\f]")
+# Joins a page's text parts, so that two passes over the page do all of them at once
+# (a page has about 1,600); whitespace runs never reach it. A page holding it is done
+# part by part.
+_JOINT = "\x00"
 # A script element; one with src, or a type other than JavaScript's (JSON data), is kept.
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 _KEEP_SCRIPT = re.compile(r"\bsrc=|\btype=\"(?!text/javascript\"|module\")", re.IGNORECASE)
@@ -46,16 +55,22 @@ _KEEP_SCRIPT = re.compile(r"\bsrc=|\btype=\"(?!text/javascript\"|module\")", re.
 
 def collapse_whitespace(html: str) -> str:
     """`html` with each run of whitespace in its text as one newline or one space."""
-    parts, start = [], 0
-    for kept in _KEPT.finditer(html):
-        parts += [_collapse(html[start : kept.start()]), kept.group(0)]
-        start = kept.end()
-    parts.append(_collapse(html[start:]))
+    parts = _KEPT.split(html)
+    if _JOINT in html:
+        parts[0::2] = [_collapse(text) for text in parts[0::2]]
+    else:
+        parts[0::2] = _collapse(_JOINT.join(parts[0::2])).split(_JOINT)
     return "".join(parts)
 
 
 def _collapse(text: str) -> str:
-    return _SPACES.sub(lambda run: "\n" if "\n" in run.group(0) else " ", text)
+    return _SPACE_RUN.sub(" ", _BROKEN_RUN.sub("\n", text))
+
+
+@functools.cache
+def _jsmin(script: str) -> str:
+    """Pages carry the same few scripts: each is minified once per build."""
+    return str(rjsmin.jsmin(script)).strip()
 
 
 def minify_scripts(html: str) -> str:
@@ -65,7 +80,7 @@ def minify_scripts(html: str) -> str:
         attributes, text = script.groups()
         if _KEEP_SCRIPT.search(attributes):
             return script.group(0)
-        return f"<script{attributes}>{rjsmin.jsmin(text).strip()}</script>"
+        return f"<script{attributes}>{_jsmin(text)}</script>"
 
     return _SCRIPT.sub(minified, html)
 

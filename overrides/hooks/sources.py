@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import _citations
 import _grades
 import _publishers
+import _search_text
 import _slots
 import _strings
 import yaml
@@ -39,13 +40,15 @@ from mkdocs.structure.pages import Page
 EXCERPT_SEPARATOR = "<!-- more -->"
 REQUIRED = ("group", "author", "title", "publisher", "url", "grade")
 GRADES = {"A", "B", "C"}
-# Material's search leaves out an element with this attribute (and a heading's whole
-# section). A page's Sources list and its citation numbers stay out of the search index:
-# a reader searching a topic wants the pages about it, not every page that cites a paper
-# with that word in its title. The sources page's register stays in: one result per source.
-# With a value, the search plugin takes the attribute out of the page once it has indexed
-# it, so the published HTML is what it was (care_card.py finds `<h2 id="sources">`).
+# A page's Sources list and its citation numbers stay out of the search index: a reader
+# searching a topic wants the pages about it, not every page that cites a paper with
+# that word in its title. The sources page's register stays in: one result per source.
+# Search reads the page without the list and the citation links (_search_text.py), and
+# its Sources heading with this attribute, by which Material's search leaves out the
+# heading's whole section. The published page has neither (care_card.py finds the
+# heading as SOURCES_HEADING).
 SEARCH_EXCLUDE = 'data-search-exclude="true"'
+SOURCES_HEADING = '<h2 id="sources">'
 
 _register: dict[str, Any] = {"sources": {}, "groups": {}, "accessed": None}
 # This edition's words, and the attribute marking the sources' language on its pages.
@@ -144,7 +147,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     markdown = _numbered(markdown, citations, listed)
     if listed:
         heading = _edition["words"]["sources"]["heading"]
-        markdown += f"\n\n## {heading} {{#sources {SEARCH_EXCLUDE}}}\n" + _slots.block(_slots.SOURCES)
+        markdown += f"\n\n## {heading} {{#sources}}\n" + _slots.block(_slots.SOURCES)
     groups = _shown_groups() if page.meta.get("show_register") else []
     names = {**_register["groups"], **_edition["words"].get("register_groups", {})}
     for number, group in enumerate(groups):
@@ -219,9 +222,14 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
     """Put the citation links, the Sources list and the register into the rendered page."""
     listed, groups = _pending.pop(page.file.src_uri, ([], []))
     if listed:
-        content = _slots.fill(content, _slots.CITATION, lambda number: _citation(listed, number))
-        content = _slots.fill(content, _slots.SOURCES, lambda _: _source_list(listed), is_block=True)
+        links = [_citation(listed, number) for number in range(1, len(listed) + 1)]
+        sources = _source_list(listed)
+        content = _slots.fill(content, _slots.CITATION, lambda number: links[number - 1])
+        content = _slots.fill(content, _slots.SOURCES, lambda _: sources, is_block=True)
         _slots.add_anchors(page, (f"source-{number}" for number in range(1, len(listed) + 1)))
+        for part in (sources, *links):
+            _search_text.instead(page, part, "")
+        _search_text.instead(page, SOURCES_HEADING, SOURCES_HEADING.replace(">", f" {SEARCH_EXCLUDE}>"))
     if groups:
         content = _slots.fill(content, _slots.REGISTER, lambda n: _register_list(groups[n]), is_block=True)
         _slots.add_anchors(
@@ -243,7 +251,7 @@ def on_page_context(
 def _citation(listed: list[str], number: int) -> str:
     title = html.escape(_short_reference(_register["sources"][listed[number - 1]]), quote=True)
     link = f'<a href="#source-{number}" title="{title}">[{number}]</a>'
-    return f'<sup class="sdm-cite" {SEARCH_EXCLUDE}>{link}</sup>'
+    return f'<sup class="sdm-cite">{link}</sup>'
 
 
 def _is_post(page: Page, config: MkDocsConfig) -> bool:
@@ -256,7 +264,7 @@ def _source_list(keys: list[str]) -> str:
     items = "".join(
         f'<li id="source-{number}">{_formatted_entry(key)}</li>' for number, key in enumerate(keys, start=1)
     )
-    return f'<ol class="sdm-sources" {SEARCH_EXCLUDE}>{items}</ol>'
+    return f'<ol class="sdm-sources">{items}</ol>'
 
 
 def _group_entries(group: str) -> list[tuple[str, dict[str, Any]]]:

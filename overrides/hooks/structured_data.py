@@ -15,10 +15,12 @@ from typing import Any
 import _strings
 from _schedule import parse_date
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 
+@event_priority(-2)  # after search_text.py (-1) gives the page back its citation links
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:

@@ -54,6 +54,17 @@ def test_tags_and_attribute_values_are_left_as_they_are(minify: ModuleType) -> N
     )
 
 
+def test_kept_elements_are_found_in_any_case(minify: ModuleType) -> None:
+    html = "<PRE>a  b</Pre >\n  <Code>c  d</CODE>  <p>e  f</p>"
+    assert minify.collapse_whitespace(html) == "<PRE>a  b</Pre >\n<Code>c  d</CODE> <p>e f</p>"
+
+
+def test_a_page_holding_a_nul_character_is_collapsed_all_the_same(minify: ModuleType) -> None:
+    """The text parts are joined by NUL to be done at once; a page with one is done part by part."""
+    html = "<p>a\x00  b</p>\n  <pre>c  \x00</pre>  <p>d</p>"
+    assert minify.collapse_whitespace(html) == "<p>a\x00 b</p>\n<pre>c  \x00</pre> <p>d</p>"
+
+
 def test_a_no_break_space_is_not_whitespace(minify: ModuleType) -> None:
     assert minify.collapse_whitespace("<p>10\u00a0 \u00a0mg</p>") == "<p>10\u00a0 \u00a0mg</p>"
 

@@ -332,6 +332,21 @@ def test_faq_markup_asks_exactly_the_visible_questions(trees: dict[str, Element]
     assert marked_up == visible
 
 
+def test_faq_markup_answers_carry_the_citation_numbers_readers_see(trees: dict[str, Element]) -> None:
+    """Search reads the FAQ without its citation links (search_text.py); the markup, made
+    after, reads the whole page: each answer has the numbers of the sources it cites."""
+    tree = trees["faq/index.html"]
+    article = next(e for e in tree.iter("article") if "md-content__inner" in e.classes())
+    visible = [
+        re.findall(r"\[\d+\]", details.text())
+        for details in top_level(article, "details")
+        if "question" in details.classes()
+    ]
+    answers = [question["acceptedAnswer"]["text"] for question in json_ld(tree)["FAQPage"]["mainEntity"]]
+    assert sum(map(len, visible)) >= 5
+    assert [re.findall(r"\[\d+\]", answer) for answer in answers] == visible
+
+
 def top_level(root: Element, tag: str) -> list[Element]:
     """Elements with this tag that are not inside another one of the same tag."""
     found: list[Element] = []
