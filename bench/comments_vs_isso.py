@@ -15,7 +15,8 @@ replies, ~330-character Markdown with emphasis and a link). Then, alternating th
 * posting a comment to the 100-comment thread, 3 consecutive runs (5 s each) at 1 and
   16 clients: each server's own POST with a unique text (ours with a form token
   fetched once per client, as the widget does).
-* the hot read and the post at 16 clients once more with wrk (bench/cross_check.py).
+* the hot read and the post at 16 clients once more with wrk (bench/cross_check.py), each
+  right after our generator's phases of the same kind, when both servers are idle.
 
 The load generator is bench/load_driver.py; its ceiling is measured and printed first.
 Goals: reading the 100-comment thread >= 50 x Isso and >= 1,000 page views/s at 16
@@ -54,6 +55,7 @@ from comment_servers import (
 )
 from comments_report import posting_tables, reading_table, wrk_table
 from load_driver import Load, ceiling, run_load
+from servers import until_idle
 from text_tables import table
 
 THREAD_SIZES = (0, 100, 1000)
@@ -139,7 +141,6 @@ def wrk_scenarios(ours: Ours, isso: Isso) -> dict[tuple[str, str], tuple[str, in
     ours_read = f"/api/comments?thread={thread_key(thread_of(100)).replace('/', '%2F')}"
     isso_read = f"/?uri={thread_uri(thread_of(100)).replace('/', '%2F')}&sort=oldest&offset=0&nested_limit=5"
     post_headers = {**JSON_HEADERS, "Content-Type": "application/json"}
-    # Posts first: requests wrk leaves in flight at its end (Isso's take seconds) delay what follows.
     return {
         ("post", "ours"): (
             cross_check.post_script("/api/comments", post_headers, json.dumps(post_body), "ours"),
@@ -159,8 +160,15 @@ def wrk_scenarios(ours: Ours, isso: Isso) -> dict[tuple[str, str], tuple[str, in
     }
 
 
-async def with_wrk(ours: Ours, isso: Isso, seconds: float) -> list[dict[str, Any]]:
-    """The hot read and the post at 16 connections, driven by wrk instead of our generator."""
+async def with_wrk(
+    ours: Ours, isso: Isso, groups: dict[str, int], seconds: float, kind: str
+) -> list[dict[str, Any]]:
+    """The hot read or the post (`kind`) at 16 connections, driven by wrk instead of our generator.
+
+    Each runs right after our generator's phases of the same kind, so both read the thread
+    at the same size (the posting phases add thousands of comments to it). Each phase
+    starts once both servers are idle: what wrk left in flight is not the next one's cost.
+    """
     if not cross_check.available():
         print("wrk is not installed (scripts/install_system_packages.sh installs it): no cross-check")
         return []
@@ -168,6 +176,9 @@ async def with_wrk(ours: Ours, isso: Isso, seconds: float) -> list[dict[str, Any
     ports = {"ours": ours.port, "isso": isso.port}
     entries = []
     for (scenario, server), (script, per_view) in wrk_scenarios(ours, isso).items():
+        if not scenario.startswith(kind):
+            continue
+        await until_idle(list(groups.values()))
         figures = await asyncio.to_thread(cross_check.run_wrk, ports[server], script, 16, max(5.0, seconds))
         figures.update(scenario=scenario, server=server, per_view=per_view)
         figures["views_per_second"] = figures["requests_per_second"] / per_view
@@ -203,8 +214,9 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         }  # fmt: skip
         print(f"durability: {results['durability']}", flush=True)
         results["reads"] = await hot_reads(ours, isso, groups, args.seconds)
+        results["wrk"] = await with_wrk(ours, isso, groups, args.seconds, "read")
         results["posts"] = await posting(ours, isso, groups, args.post_seconds, args.post_runs)
-        results["wrk"] = await with_wrk(ours, isso, args.post_seconds)
+        results["wrk"] += await with_wrk(ours, isso, groups, args.post_seconds, "post")
     results["load_after"] = os.getloadavg()
     return results
 

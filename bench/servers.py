@@ -6,6 +6,7 @@ their CPU time can be summed from /proc.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -116,3 +117,18 @@ def group_cpu_seconds(pgid: int) -> float:
         if int(fields[2]) == pgid:
             total += int(fields[11]) + int(fields[12])
     return total / ticks
+
+
+async def until_idle(pgids: list[int], longest: float = 60.0) -> float:
+    """Until the groups use under 5 % of a core (what a phase left in flight is done); seconds waited.
+
+    wrk stops at its deadline with requests still queued in the server (Isso's take
+    seconds each at 16 connections): the next phase must not pay for them.
+    """
+    started = time.monotonic()
+    while time.monotonic() - started < longest:
+        before = sum(group_cpu_seconds(pgid) for pgid in pgids)
+        await asyncio.sleep(0.5)
+        if sum(group_cpu_seconds(pgid) for pgid in pgids) - before < 0.025:
+            break
+    return time.monotonic() - started
