@@ -265,6 +265,15 @@ def assert_no_axe_violations(page: Page, what: str) -> None:
     assert results.violations_count == 0, f"axe on {what} ({page.url}):\n{results.generate_report()}"
 
 
+def sign_in(page: Page) -> None:
+    """Sign in as the moderator and wait for the queue: a navigation started before the
+    sign-in's own redirect has landed would cancel it, and the session cookie with it."""
+    page.goto("/admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Comments: "))).to_be_visible()
+
+
 def unique(label: str) -> str:
     """A marker no other test writes, so tests can find their own comments in shared threads."""
     return f"{label}-{time.monotonic_ns() % 10**12}"

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PASSWORD, ROOT, Stack, Visitor, assert_no_axe_violations, unique
+from tests.e2e.conftest import ROOT, Stack, Visitor, assert_no_axe_violations, sign_in, unique
 from tests.site.test_lint import CANARY, VNU, ignored
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("e2e")]
@@ -42,10 +42,7 @@ def states(stack: Stack, ids: list[int]) -> list[str]:
 
 def moderator(new_visitor: Visitor, **options: object) -> Page:
     page = new_visitor(**options)
-    page.goto("/admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=re.compile(r"^Comments: Waiting"))).to_be_visible()
+    sign_in(page)
     return page
 
 

@@ -20,7 +20,14 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Request, expect
 
 from tests.browser import RECORD_CSP_VIOLATIONS, WCAG_22_AA
-from tests.e2e.conftest import PASSWORD, Stack, Visitor, assert_no_axe_violations, running_stack, unique
+from tests.e2e.conftest import (
+    Stack,
+    Visitor,
+    assert_no_axe_violations,
+    running_stack,
+    sign_in,
+    unique,
+)
 from tests.harness import free_port
 
 # One xdist worker runs every e2e test, so the site is built and served once.
@@ -200,9 +207,7 @@ def test_the_feedback_admin_pages_have_no_wcag_violations(
     page.locator("#sdm-feedback-more-no").get_by_role("textbox").fill(f"For the editors. {marker}")
     page.locator("#sdm-feedback-more-no").get_by_role("button", name="Send").click()
     expect(page.locator("#sdm-feedback-thanks")).to_be_visible()
-    page.goto("/admin/feedback")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page)
     page.goto("/admin/feedback")
     expect(page.get_by_role("link", name="Neck pain").first).to_be_visible()
     expect(page.get_by_text(marker)).to_be_visible()

@@ -26,10 +26,10 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
     ARTICLES,
-    PASSWORD,
     Stack,
     Visitor,
     running_stack,
+    sign_in,
     wait_for_thread,
 )
 from tests.harness import free_port
@@ -186,9 +186,7 @@ def test_payloads_stay_inert_in_the_moderation_queue(
 ) -> None:
     page = new_visitor(base_url=xss_stack.base_url)
     dialogs = watch(page)
-    page.goto("/admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page)
     page.goto("/admin?state=approved")
     expect(page.locator(".sdm-admin article.sdm-comment")).to_have_count(len(payloads))
     own_forms = 'form[method=post][action^="/admin/comments/"]'
