@@ -286,6 +286,27 @@ def test_every_page_has_json_ld_breadcrumbs_ending_at_itself(
         assert [item["position"] for item in trail] == list(range(1, len(trail) + 1)), page
 
 
+def page_title(tree: Element) -> str:
+    titles = ["".join(str(part) for part in title.children).strip() for title in tree.iter("title")]
+    assert len(titles) == 1, titles
+    return titles[0]
+
+
+@pytest.mark.parametrize("folder", EDITIONS)
+def test_page_titles_name_the_page_then_the_site_and_the_home_page_the_site_alone(
+    trees: dict[str, Element], folder: str
+) -> None:
+    site_name = load_config(EDITIONS[folder]["config"])["site_name"]
+    pages = edition_pages(trees, folder)
+    assert page_title(pages["index.html"]) == site_name
+    repeated = []
+    for page, tree in pages.items():
+        own, _, site = page_title(tree).rpartition(" - ")
+        if page != "index.html" and (site != site_name or not own or own.casefold() == site.casefold()):
+            repeated.append(f"{page}: {page_title(tree)}")
+    assert not repeated
+
+
 @pytest.mark.parametrize("folder", EDITIONS)
 def test_home_page_describes_the_website_in_its_language(
     trees: dict[str, Element], site_url: str, folder: str
