@@ -25,6 +25,9 @@ from mkdocs.utils.meta import get_data
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 MAX_HEALTH_GRADE = 11.0
+# Fernández-Huerta, a Spanish reading-ease score (0-100, higher is easier): 60 and up
+# reads as "normal" or easier, the Spanish edition's target for a page of 100 words or more.
+MIN_SPANISH_EASE = 60.0
 
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 ADMONITION = re.compile(r"^(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+[\w-]+)*(?:\s+\"(?P<title>[^\"]*)\")?\s*$")
@@ -118,6 +121,18 @@ def measure(markdown: str) -> Measure:
     text = prose(markdown)
     words = textstat.lexicon_count(text)
     return Measure(round(textstat.flesch_kincaid_grade(text), 1) if words else 0.0, words)
+
+
+def spanish_ease(markdown: str) -> float:
+    """The Fernández-Huerta score of a Spanish page's prose (textstat, set to Spanish for it)."""
+    text = prose(markdown)
+    if not text.strip():
+        return 0.0
+    textstat.set_lang("es")
+    try:
+        return round(float(textstat.fernandez_huerta(text)), 1)
+    finally:
+        textstat.set_lang("en_US")
 
 
 def is_health(relative: str) -> bool:

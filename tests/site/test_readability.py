@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.site import pages
-from tests.site.pages import DOCS, health_pages
+from tests.site.pages import DOCS, ES_DOCS, health_pages
 
 readability = pages.readability()
 
@@ -45,3 +45,25 @@ def test_health_page_reads_at_grade_eleven_or_below(page: str) -> None:
     result = readability.measure((DOCS / page).read_text(encoding="utf-8"))
     assert result.words > 100, "the page has too little prose to measure; is the cleaning broken?"
     assert result.grade <= readability.MAX_HEALTH_GRADE, f"{page}: grade {result.grade}"
+
+
+def test_the_spanish_score_rates_dense_prose_below_normal() -> None:
+    dense = (
+        "No obstante la considerable heterogeneidad metodológica, las investigaciones sistemáticas "
+        "contemporáneas demostraron consecuencias fisiológicas estadísticamente indistinguibles "
+        "respecto de las concentraciones de glucocorticoides tras intervenciones terapéuticas."
+    )
+    plain = "El masaje puede sentirse bien. El efecto es pequeño. Dura unas semanas."
+    assert readability.spanish_ease(dense) < readability.MIN_SPANISH_EASE
+    assert readability.spanish_ease(plain) > 80
+
+
+@pytest.mark.parametrize(
+    "page", sorted(path.relative_to(ES_DOCS).as_posix() for path in ES_DOCS.rglob("*.md"))
+)
+def test_spanish_page_reads_normal_or_easier(page: str) -> None:
+    markdown = (ES_DOCS / page).read_text(encoding="utf-8")
+    if len(readability.prose(markdown).split()) < 100:
+        pytest.skip("under 100 words of prose: too little to score")
+    ease = readability.spanish_ease(markdown)
+    assert ease >= readability.MIN_SPANISH_EASE, f"es/docs/{page}: Fernández-Huerta {ease}"
