@@ -1,9 +1,10 @@
 """Reading comfort on every built page, at phone and desktop widths, in both palettes.
 
 At 320, 390 and 1280 pixels wide: nothing makes the page scroll sideways and no table
-hides a column; the text of summaries, warnings, question blocks and tables is at
-least the body size; headings get smaller from h1 to h2 to h3 and never bolder. The
-measurements come from Chromium's computed styles, so they hold for what readers see.
+hides a column; no heading's permalink wraps to a line of its own; the text of
+summaries, warnings, question blocks and tables is at least the body size; headings get
+smaller from h1 to h2 to h3 and never bolder. The measurements come from Chromium's
+computed styles, so they hold for what readers see.
 """
 
 from __future__ import annotations
@@ -52,6 +53,20 @@ MEASURE = """
     if (el.getClientRects().length && size(el) < body - 0.01) small.push(name(el) + " " + size(el) + "px");
   }
 
+  // Headings whose permalink (hidden until hovered) wrapped below their last line of text.
+  const stranded = [];
+  for (const heading of article.querySelectorAll("h1, h2, h3")) {
+    const link = heading.querySelector(":scope > .headerlink");
+    if (!link || !link.getClientRects().length) continue;
+    const text = document.createRange();
+    text.setStart(heading, 0);
+    text.setEndBefore(link);
+    const lines = text.getClientRects();
+    if (lines.length && link.getBoundingClientRect().top > lines[lines.length - 1].top + 2) {
+      stranded.push(name(heading));
+    }
+  }
+
   const headings = {};
   for (const level of ["h1", "h2", "h3"]) {
     headings[level] = [...article.querySelectorAll(level)]
@@ -60,7 +75,7 @@ MEASURE = """
   }
   return {
     overflow: document.documentElement.scrollWidth - width,
-    clipped, body, checked: reading.length, small, headings,
+    clipped, body, checked: reading.length, small, headings, stranded,
   };
 }
 """
@@ -96,6 +111,9 @@ def measure_every_page(tab: Page, base: str, pages: list[str]) -> tuple[list[str
                 f"{where}: smaller than body text ({found['body']}px): {el}" for el in found["small"]
             ]
             problems += [f"{where}: {problem}" for problem in heading_problems(found["headings"])]
+            problems += [
+                f"{where}: its permalink wrapped to a line of its own: {el}" for el in found["stranded"]
+            ]
     return problems, checked
 
 
