@@ -1,8 +1,10 @@
 """What readers download is minified (overrides/hooks/minify.py): pages without their
-indentation, where whitespace cannot show, and the site's stylesheets without comments."""
+indentation, where whitespace cannot show, and the site's stylesheets and scripts
+without comments."""
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import sys
 from collections.abc import Iterator
@@ -88,6 +90,24 @@ def test_the_sites_stylesheets_are_built_minified(built_site: Path, folder: str)
         assert "/*" not in built
     source = (ROOT / "overrides/assets/stylesheets/site.css").stat().st_size
     assert (built_site / folder / "assets/stylesheets/site.css").stat().st_size < 0.7 * source
+
+
+@pytest.mark.parametrize("folder", ["", "es/"])
+def test_the_sites_scripts_are_built_minified(built_site: Path, folder: str) -> None:
+    scripts = sorted((ROOT / "overrides/assets/javascripts").glob("**/*.js"))
+    assert "comments.js" in [script.name for script in scripts]
+    for script in scripts:
+        relative = script.relative_to(ROOT / "overrides")
+        built = (built_site / folder / relative).read_text(encoding="utf-8")
+        assert built == rjsmin.jsmin(script.read_text(encoding="utf-8")).strip(), relative
+
+
+@pytest.mark.parametrize("folder", ["", "es/"])
+def test_the_comments_widget_is_at_most_5_kb_compressed(built_site: Path, folder: str) -> None:
+    """The issue's budget for the widget: its script and stylesheet as gzip sends them."""
+    parts = ("assets/javascripts/comments.js", "assets/stylesheets/comments.css")
+    compressed = sum(len(gzip.compress((built_site / folder / part).read_bytes(), 9)) for part in parts)
+    assert compressed <= 5 * 1024, f"the widget is {compressed:,} bytes compressed"
 
 
 def test_inline_scripts_are_minified_and_json_data_is_not(minify: ModuleType) -> None:
