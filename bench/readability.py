@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 MAX_HEALTH_GRADE = 11.0
 # Fernández-Huerta, a Spanish reading-ease score (0-100, higher is easier): 60 and up
-# reads as "normal" or easier, the Spanish edition's target for a page of 100 words or more.
+# reads as "normal" or easier, the Spanish edition's target for a page with at least
+# MIN_SCORED_WORDS words of prose (fewer are too few to score).
 MIN_SPANISH_EASE = 60.0
+MIN_SCORED_WORDS = 100
 
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 ADMONITION = re.compile(r"^(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+[\w-]+)*(?:\s+\"(?P<title>[^\"]*)\")?\s*$")
@@ -123,9 +125,8 @@ def measure(markdown: str) -> Measure:
     return Measure(round(textstat.flesch_kincaid_grade(text), 1) if words else 0.0, words)
 
 
-def spanish_ease(markdown: str) -> float:
-    """The Fernández-Huerta score of a Spanish page's prose (textstat, set to Spanish for it)."""
-    text = prose(markdown)
+def spanish_ease(text: str) -> float:
+    """The Fernández-Huerta score of Spanish prose (from prose(); textstat, set to Spanish for it)."""
     if not text.strip():
         return 0.0
     textstat.set_lang("es")

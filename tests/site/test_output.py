@@ -287,7 +287,7 @@ def test_every_page_has_json_ld_breadcrumbs_ending_at_itself(
 
 
 def page_title(tree: Element) -> str:
-    titles = ["".join(str(part) for part in title.children).strip() for title in tree.iter("title")]
+    titles = [title.text() for title in tree.iter("title")]
     assert len(titles) == 1, titles
     return titles[0]
 
