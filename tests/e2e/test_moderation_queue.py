@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.e2e.conftest import ROOT, Stack, Visitor, assert_no_axe_violations, sign_in, unique
 from tests.site.test_lint import CANARY, VNU, ignored
@@ -67,6 +67,27 @@ def test_select_all_with_javascript_ticks_every_box_and_bulk_approves_the_ticked
     expect(page.get_by_role("status")).to_have_text("2 comments approved.")
     expect(page.locator("#sdm-range")).to_have_text("Showing 1–1 of 1 matching.")  # the search is kept
     assert states(stack, ids) == ["approve", "approve", "none"]
+
+
+def test_all_on_this_page_ticked_before_the_script_runs_still_ticks_every_box(
+    new_visitor: Visitor, stack: Stack
+) -> None:
+    marker = unique("early")
+    waiting(stack, marker, 2)
+    page = moderator(new_visitor)
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:  # keep the script back until the box is ticked
+        held.append(route)
+
+    page.route("**/admin/assets/admin.js", hold)
+    search(page, marker)
+    expect(page.locator("#sdm-range")).to_have_text("Showing 1–2 of 2 matching.")
+    page.get_by_label("All 2 on this page").check()
+    expect(page.locator("[data-sdm-pick]:checked")).to_have_count(0)  # no script yet
+    assert len(held) == 1, "the queue page asked for its script once"
+    held[0].continue_()
+    expect(page.locator("[data-sdm-pick]:checked")).to_have_count(2)
 
 
 def test_without_javascript_all_on_this_page_still_acts_on_the_whole_page(
