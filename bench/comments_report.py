@@ -61,7 +61,8 @@ def posting_tables(results: dict[str, Any], concurrency: Sequence[int]) -> list[
     return [
         table(
             f"Posting to the 100-comment thread, {durability}: posts/s (unique texts), each run "
-            f"{results['post_seconds']:.0f} s; CPU = server CPU ms per post",
+            f"{results['post_seconds']:.0f} s per server in {results.get('post_slices', 1)} alternating "
+            "slices; CPU = server CPU ms per post",
             headers,
             rows,
         ),

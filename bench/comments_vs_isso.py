@@ -14,7 +14,9 @@ replies, ~330-character Markdown with emphasis and a link). Then, alternating th
   &offset=0&nested_limit=5. Latency is the whole page view.
 * posting a comment to the 100-comment thread, 3 consecutive runs (5 s each) at 1 and
   16 clients: each server's own POST with a unique text (ours with a form token
-  fetched once per client, as the widget does).
+  fetched once per client, as the widget does). Within a run the two servers take
+  turns in 5 slices of 1 s (ours, Isso, Isso, ours, ...), so that the machine's drift
+  in speed weighs on both alike.
 * the hot read and the post at 16 clients once more with wrk (bench/cross_check.py), each
   right after our generator's phases of the same kind, when both servers are idle.
 
@@ -24,6 +26,7 @@ clients with p99 <= 50 ms; posting >= 2 x Isso at 1 and 16 clients in every run,
 <= 50 ms; 0 errors. The mixed workload of many threads is bench/comments_mixed.py.
 
     .venv/bin/python bench/comments_vs_isso.py [--seconds 5] [--post-seconds 5] [--post-runs 3]
+        [--post-slices 5]
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ from comment_servers import (
     thread_uri,
 )
 from comments_report import posting_tables, reading_table, wrk_table
-from load_driver import Load, ceiling, run_load
+from load_driver import Load, ceiling, merged, run_load
 from servers import until_idle
 from text_tables import table
 
@@ -103,24 +106,36 @@ async def hot_reads(ours: Ours, isso: Isso, groups: dict[str, int], seconds: flo
 
 
 async def posting(
-    ours: Ours, isso: Isso, groups: dict[str, int], seconds: float, runs: int
+    ours: Ours, isso: Isso, groups: dict[str, int], seconds: float, runs: int, slices: int
 ) -> list[dict[str, Any]]:
-    """`runs` consecutive rounds, each at 1 and 16 clients, the servers alternating."""
+    """`runs` consecutive rounds, each at 1 and 16 clients, the servers taking turns in slices.
+
+    A run's `seconds` per server are cut into `slices`, in the order ours, Isso, Isso, ours,
+    ours, Isso... (each side's first slice after a 1 s warm-up, the others after 0.25 s).
+    On a shared machine whose speed drifts within a minute, a drift then weighs on both
+    sides alike instead of on whichever ran second.
+    """
     entries, flip = [], False
     for run in range(1, runs + 1):
         for clients in CONCURRENCY:
-            for server in alternate(flip, ours, isso):
+            loads: dict[str, list[Load]] = {ours.name: [], isso.name: []}
+            for server in (ours, isso):
                 await server.fetch_tokens(clients, thread_of(100))
-                scenario = server.post(thread_of(100), f"r{run}c{clients}")
-                load = await run_load(
-                    server.port,
-                    scenario,
-                    clients,
-                    seconds,
-                    f"{server.name} post",
-                    server_group=groups[server.name],
-                )
-                entries.append(show("post", server.name, 100, load, run))
+            for part in range(slices):
+                for server in alternate(flip != (part % 2 == 1), ours, isso):
+                    load = await run_load(
+                        server.port,
+                        server.post(thread_of(100), f"r{run}c{clients}s{part}"),
+                        clients,
+                        seconds / slices,
+                        f"{server.name} post",
+                        warmup=1.0 if part == 0 else 0.25,
+                        server_group=groups[server.name],
+                    )
+                    loads[server.name].append(load)
+            for server in alternate(flip, ours, isso):
+                whole = merged(f"{server.name} post", loads[server.name])
+                entries.append(show("post", server.name, 100, whole, run))
             flip = not flip
     return entries
 
@@ -193,6 +208,7 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "gunicorn": ensure_isso(),
         "seconds_per_phase": args.seconds,
         "post_seconds": args.post_seconds,
+        "post_slices": args.post_slices,
         "load_before": os.getloadavg(),
     }
     limit = await ceiling(3.0)
@@ -215,7 +231,9 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         print(f"durability: {results['durability']}", flush=True)
         results["reads"] = await hot_reads(ours, isso, groups, args.seconds)
         results["wrk"] = await with_wrk(ours, isso, groups, args.seconds, "read")
-        results["posts"] = await posting(ours, isso, groups, args.post_seconds, args.post_runs)
+        results["posts"] = await posting(
+            ours, isso, groups, args.post_seconds, args.post_runs, args.post_slices
+        )
         results["wrk"] += await with_wrk(ours, isso, groups, args.post_seconds, "post")
     results["load_after"] = os.getloadavg()
     return results
@@ -326,6 +344,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per read phase")
     parser.add_argument("--post-seconds", type=float, default=5.0, help="measured seconds per posting phase")
     parser.add_argument("--post-runs", type=int, default=3, help="consecutive posting runs")
+    parser.add_argument("--post-slices", type=int, default=5, help="turns each server takes within a run")
     args = parser.parse_args()
     results = run_comments_benchmark("comments_vs_isso", lambda work: run(args, work))
     report(results)

@@ -13,7 +13,7 @@ import re
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,6 +162,22 @@ class Load:
             "client_cpu_seconds": self.client_cpu,
             "server_cpu_ms_per_view": self.server_cpu * 1000 / views if views else None,
         }
+
+
+def merged(label: str, loads: Sequence[Load]) -> Load:
+    """Several phases of the same work as one: their counts, latencies and CPU added up."""
+    whole = Load(label, loads[0].clients)
+    for load in loads:
+        whole.seconds += load.seconds
+        whole.done += load.done
+        whole.errors += load.errors
+        whole.requests += load.requests
+        whole.latencies_ms += load.latencies_ms
+        whole.error_samples += load.error_samples
+        whole.server_cpu += load.server_cpu
+        whole.client_cpu += load.client_cpu
+    whole.spread = loads[0].spread
+    return whole
 
 
 # A scenario gives the raw requests of one page view (or one post) for (client, iteration).

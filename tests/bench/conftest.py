@@ -19,7 +19,10 @@ def bench() -> Iterator[SimpleNamespace]:
     sys.path.insert(0, str(BENCH))
     try:
         yield SimpleNamespace(
-            **{name: importlib.import_module(name) for name in ("workload", "text_tables", "cross_check")}
+            **{
+                name: importlib.import_module(name)
+                for name in ("workload", "text_tables", "cross_check", "load_driver")
+            }
         )
     finally:
         sys.path.remove(str(BENCH))
