@@ -165,7 +165,11 @@ class Load:
 
 
 def merged(label: str, loads: Sequence[Load]) -> Load:
-    """Several phases of the same work as one: their counts, latencies and CPU added up."""
+    """Several phases of the same work as one: their counts, latencies and CPU added up.
+
+    The connection spread is the first phase's only: each phase opens its own
+    connections, so the kernel places them afresh, and the first stands as a sample.
+    """
     whole = Load(label, loads[0].clients)
     for load in loads:
         whole.seconds += load.seconds
