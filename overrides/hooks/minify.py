@@ -43,10 +43,13 @@ _ELEMENTS = "|".join(rf"{name}\b.*?</{name}" for name in _KEPT_ELEMENTS)
 _KEPT = re.compile(
     rf"""(<(?:(?i:{_ELEMENTS})\s*>|!--.*?-->|[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>))""", re.DOTALL
 )
-# HTML's whitespace (not Python's \s, which takes in the no-break space): a run with a
-# line break in it, then a run without one that is more than a single space.
-_BROKEN_RUN = re.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*")
-_SPACE_RUN = re.compile(r"[ \t\r\f]{2,}|[\t\r\f]")
+# HTML's whitespace (not Python's \s, which takes in the no-break space). Each pattern
+# starts with a character that is rare in text, so the regex engine skips to it instead
+# of trying a match at every space: tabs, carriage returns and form feeds (become
+# spaces), a line break and the whitespace after it, two spaces or more.
+_ODD_SPACE = re.compile(r"[\t\r\f]")
+_LINE_BREAK_RUN = re.compile(r"\n[ \n]*")
+_SPACES = re.compile(r"  +")
 # Joins a page's text parts, so that two passes over the page do all of them at once
 # (a page has about 1,600); whitespace runs never reach it. A page holding it is done
 # part by part.
@@ -67,7 +70,10 @@ def collapse_whitespace(html: str) -> str:
 
 
 def _collapse(text: str) -> str:
-    return _SPACE_RUN.sub(" ", _BROKEN_RUN.sub("\n", text))
+    """Each run of whitespace as one line break if it holds one, else as one space."""
+    if "\t" in text or "\r" in text or "\f" in text:
+        text = _ODD_SPACE.sub(" ", text)
+    return _SPACES.sub(" ", _LINE_BREAK_RUN.sub("\n", text)).replace(" \n", "\n")
 
 
 @functools.cache

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import importlib
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,8 @@ from types import ModuleType
 import pytest
 import rcssmin  # type: ignore[import-untyped]
 import rjsmin  # type: ignore[import-untyped]
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.site.conftest import HOOKS
 from tests.site.pages import ROOT
@@ -34,6 +37,13 @@ def test_each_run_of_whitespace_in_text_becomes_one_character(minify: ModuleType
         minify.collapse_whitespace(html)
         == "<ul>\n<li>One <em>two</em> three</li>\n<li>four</li>\n</ul> <p> x </p>"
     )
+
+
+@given(st.text(alphabet=" \t\n\r\f\u00a0ab.\x00", max_size=60))
+def test_text_is_collapsed_as_one_run_at_a_time_would_be(minify: ModuleType, text: str) -> None:
+    """The collapse takes several quick passes; each run must still come out as one character."""
+    one_run_at_a_time = re.sub(r"[ \t\n\r\f]+", lambda run: "\n" if "\n" in run[0] else " ", text)
+    assert minify.collapse_whitespace(f"<p>{text}</p>") == f"<p>{one_run_at_a_time}</p>"
 
 
 def test_whitespace_that_shows_or_is_not_html_is_kept(minify: ModuleType) -> None:
