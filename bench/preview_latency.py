@@ -7,7 +7,7 @@ again, and times each save until the open page shows the new text (MkDocs' live
 reload rebuilds, then tells the page to reload itself). Between edits it waits a
 random 0.6 to 1.6 s, so the saves fall anywhere in MkDocs' file-polling cycle.
 
-Two sites: the real one (38 pages), and the 1,000-page site bench/build.py
+Two sites: the real one (41 pages), and the 1,000-page site bench/build.py
 generates. Two modes: `--dirty`, which `make preview` uses (only the saved page is
 rebuilt; a change to data/, includes/, overrides/ or mkdocs.yml still rebuilds
 everything, see overrides/hooks/preview.py), and a full rebuild per save (plain
