@@ -228,13 +228,15 @@ def test_an_edit_of_the_abbreviations_shows_in_the_open_page(served: Preview, ta
         )
     finally:
         restore()
+    # Wait for the restoring rebuild, or its reload lands in the next test's page.
+    wait_for(tab, "() => [...document.querySelectorAll('abbr')].some(a => a.title.startsWith('A pretend'))")
 
 
 @pytest.mark.browser
 def test_an_edit_of_a_template_in_overrides_shows_in_the_open_page(served: Preview, tab: Any) -> None:
     # The preview keeps compiled templates between rebuilds; a changed one is compiled again.
     links = "() => document.querySelector('.sdm-footer-links').textContent"
-    assert "Medical disclaimer" in tab.evaluate(links)
+    wait_for(tab, f"() => ({links})().includes('Medical disclaimer')")
     restore = served.edit(
         "overrides/partials/copyright.html",
         lambda text: text.replace(">{{ words.disclaimer }}<", ">Disclaimer<"),
