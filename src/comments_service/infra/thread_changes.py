@@ -44,6 +44,7 @@ class ThreadChanges:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._connection: Any = None
+        self._wake_channel: str | None = None  # this listener's own channel: close() notifies it
         self._heard_until = 0.0  # monotonic time until which the connection is known to be up
 
     @property
@@ -59,9 +60,22 @@ class ThreadChanges:
 
     def close(self) -> None:
         self._stop.set()
+        self._wake()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+
+    def _wake(self) -> None:
+        """Wake the listener now, so that a stopping process (a worker, a test) does not wait
+        out its RETRY_SECONDS; if this fails, it stops by itself within them."""
+        channel = self._wake_channel
+        if channel is None:
+            return
+        try:
+            with self._engine.begin() as connection:
+                connection.exec_driver_sql(f"NOTIFY {channel}")
+        except Exception:
+            log.debug("could not wake the thread-change listener", exc_info=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -72,6 +86,7 @@ class ThreadChanges:
                     log.warning("lost the thread-change notifications; reads check the database meanwhile")
             finally:
                 self._heard_until = 0.0
+                self._wake_channel = None
                 if self._connection is not None:
                     self._connection.close()
                     self._connection = None
@@ -89,10 +104,15 @@ class ThreadChanges:
             # Not migrated yet (COMMENTS_AUTO_MIGRATE off): nothing would be heard.
             return
         connection.execute(f"LISTEN {CHANNEL}")
+        wake_channel = f"comments_wake_{connection.info.backend_pid}"
+        connection.execute(f"LISTEN {wake_channel}")
+        self._wake_channel = wake_channel
         self._restarted()  # from here on, every change is heard
         while not self._stop.is_set():
             self._heard_until = time.monotonic() + 3 * RETRY_SECONDS
             for note in connection.notifies(timeout=RETRY_SECONDS):
+                if note.channel != CHANNEL:
+                    break  # close() woke us
                 self._changed(note.payload)
             # A connection that died quietly fails here (or hangs: then `listening` runs out).
             connection.execute("SELECT 1")

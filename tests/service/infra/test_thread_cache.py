@@ -278,6 +278,26 @@ def test_on_postgresql_reads_check_the_database_while_changes_are_not_heard(
     assert b"Unheard." in asyncio.run(threads.body(PAGE)).raw
 
 
+def test_on_postgresql_closing_wakes_the_listener_instead_of_waiting_out_its_timeout(
+    postgres_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every stopping worker (and every PostgreSQL test) waited up to RETRY_SECONDS before.
+    url = postgres_server.database()
+    migrate(url)
+    monkeypatch.setattr(thread_changes, "RETRY_SECONDS", 60.0)
+    engine = make_engine(url)
+    changes = thread_changes.ThreadChanges(engine, lambda key: None, lambda: None)
+    try:
+        changes.start()
+        wait_for(lambda: changes.listening, "it listens")
+        started = time.monotonic()
+        changes.close()
+        assert time.monotonic() - started < 30, "close() waited for the listener's timeout"
+    finally:
+        changes.close()
+        engine.dispose()
+
+
 def test_on_postgresql_a_write_of_this_process_is_seen_by_its_very_next_read(pg_threads: Any) -> None:
     url, threads, _ = pg_threads
     wait_for(lambda: threads._changes.listening, "the process listens")
