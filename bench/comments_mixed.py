@@ -50,6 +50,7 @@ from load_driver import Connection, connection_owners, run_load
 from mixed_data import dataset, load_isso, load_ours, ours_rows
 from mixed_report import mixed_tables
 from pg_server import DurablePostgres, pool_check
+from servers import until_idle
 from workload import Mix, lru_hits
 
 SEED = 2026
@@ -169,6 +170,7 @@ async def posting_runs(
 ) -> list[dict[str, Any]]:
     entries = []
     for clients in (1, CLIENTS):
+        await until_idle(groups)  # the mixed run leaves Isso's queued reads behind it
         await server.fetch_tokens(clients, "page-0000")
         load = await run_load(
             ports,

@@ -92,6 +92,7 @@ async def hot_reads(ours: Ours, isso: Isso, groups: dict[str, int], seconds: flo
     for size in THREAD_SIZES:
         for clients in CONCURRENCY:
             for server in alternate(flip, ours, isso):
+                await until_idle(list(groups.values()))
                 load = await run_load(
                     server.port,
                     server.read(thread_of(size)),
@@ -113,11 +114,13 @@ async def posting(
     A run's `seconds` per server are cut into `slices`, in the order ours, Isso, Isso, ours,
     ours, Isso... (each side's first slice after a 1 s warm-up, the others after 0.25 s).
     On a shared machine whose speed drifts within a minute, a drift then weighs on both
-    sides alike instead of on whichever ran second.
+    sides alike instead of on whichever ran second. Each round starts once both servers
+    are idle: the reads before leave Isso rendering queued requests for seconds.
     """
     entries, flip = [], False
     for run in range(1, runs + 1):
         for clients in CONCURRENCY:
+            await until_idle(list(groups.values()))
             loads: dict[str, list[Load]] = {ours.name: [], isso.name: []}
             for server in (ours, isso):
                 await server.fetch_tokens(clients, thread_of(100))
